@@ -1,0 +1,25 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "./testing/server.ts";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.stop());
+
+describe("operations routes", () => {
+  it("answers /healthz and /readyz with the success envelope", async () => {
+    for (const route of ["/healthz", "/readyz"]) {
+      const res = await fetch(`${server.url}${route}`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ status: "success" });
+    }
+  });
+
+  it("echoes a valid X-Request-Id and replaces an invalid one", async () => {
+    const kept = await fetch(`${server.url}/healthz`, { headers: { "X-Request-Id": "abc.DEF_123-x" } });
+    expect(kept.headers.get("x-request-id")).toBe("abc.DEF_123-x");
+    const replaced = await fetch(`${server.url}/healthz`, { headers: { "X-Request-Id": "bad id!" } });
+    expect(replaced.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

@@ -1,0 +1,147 @@
+import { TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { z } from "zod";
+
+/**
+ * The wire contract of ../shared/API.md in one place: the success and error envelopes,
+ * every machine code with its HTTP status, and how a tRPC error becomes a REST error body.
+ */
+const APP_CODES = {
+  INVALID_REQUEST: { http: 400, trpc: "BAD_REQUEST" },
+  MISSING_FIELDS: { http: 400, trpc: "BAD_REQUEST" },
+  INVALID_PASSWORD: { http: 400, trpc: "BAD_REQUEST" },
+  INVALID_AGE: { http: 400, trpc: "BAD_REQUEST" },
+  GENDER_REQUIRED: { http: 400, trpc: "BAD_REQUEST" },
+  INVALID_KEY: { http: 400, trpc: "BAD_REQUEST" },
+  INVALID_VALUE: { http: 400, trpc: "BAD_REQUEST" },
+  INVALID_TOKEN: { http: 401, trpc: "UNAUTHORIZED" },
+  INVALID_CREDENTIALS: { http: 401, trpc: "UNAUTHORIZED" },
+  FORBIDDEN: { http: 403, trpc: "FORBIDDEN" },
+  NOT_FOUND: { http: 404, trpc: "NOT_FOUND" },
+  KEY_NOT_FOUND: { http: 404, trpc: "NOT_FOUND" },
+  TASK_NOT_FOUND: { http: 404, trpc: "NOT_FOUND" },
+  METHOD_NOT_ALLOWED: { http: 405, trpc: "METHOD_NOT_SUPPORTED" },
+  USERNAME_EXISTS: { http: 409, trpc: "CONFLICT" },
+  EMAIL_EXISTS: { http: 409, trpc: "CONFLICT" },
+  KEY_EXISTS: { http: 409, trpc: "CONFLICT" },
+  PAYLOAD_TOO_LARGE: { http: 413, trpc: "PAYLOAD_TOO_LARGE" },
+  UNSUPPORTED_MEDIA_TYPE: { http: 415, trpc: "UNSUPPORTED_MEDIA_TYPE" },
+  RATE_LIMITED: { http: 429, trpc: "TOO_MANY_REQUESTS" },
+  INTERNAL_SERVER_ERROR: { http: 500, trpc: "INTERNAL_SERVER_ERROR" },
+  NOT_READY: { http: 503, trpc: "SERVICE_UNAVAILABLE" },
+} as const satisfies Record<string, { http: number; trpc: TRPC_ERROR_CODE_KEY }>;
+
+export type AppCode = keyof typeof APP_CODES;
+export const appCodes = Object.keys(APP_CODES) as AppCode[];
+
+export const httpStatusOf = (code: AppCode): number => APP_CODES[code].http;
+
+/** Codes whose errors list field problems in `details` (API.md: input validation codes). */
+export const DETAIL_CODES = new Set<AppCode>([
+  "INVALID_REQUEST", "MISSING_FIELDS", "INVALID_PASSWORD", "INVALID_AGE", "GENDER_REQUIRED", "INVALID_KEY", "INVALID_VALUE",
+]);
+
+/** When tRPC itself raises an error (bad batch, unknown procedure, …) it gets the nearest contract code. */
+const FROM_TRPC_CODE: Partial<Record<TRPC_ERROR_CODE_KEY, AppCode>> = {
+  PARSE_ERROR: "INVALID_REQUEST",
+  BAD_REQUEST: "INVALID_REQUEST",
+  UNAUTHORIZED: "INVALID_TOKEN",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  METHOD_NOT_SUPPORTED: "METHOD_NOT_ALLOWED",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+  TOO_MANY_REQUESTS: "RATE_LIMITED",
+  SERVICE_UNAVAILABLE: "NOT_READY",
+};
+
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export class AppError extends TRPCError {
+  readonly appCode: AppCode;
+  readonly details?: FieldProblem[];
+  /** Seconds, sent as `Retry-After` with RATE_LIMITED. */
+  readonly retryAfter?: number;
+
+  constructor(code: AppCode, message: string, extra: { details?: FieldProblem[]; retryAfter?: number; cause?: unknown } = {}) {
+    super({ code: APP_CODES[code].trpc, message, cause: extra.cause });
+    this.appCode = code;
+    this.details = extra.details;
+    this.retryAfter = extra.retryAfter;
+  }
+}
+
+export interface ErrorEnvelope {
+  status: "error";
+  code: AppCode;
+  message: string;
+  details?: FieldProblem[];
+}
+
+/** The contract's view of any error: unknown failures never leak their text. */
+export function toErrorEnvelope(error: TRPCError): ErrorEnvelope {
+  if (error instanceof AppError) {
+    return {
+      status: "error",
+      code: error.appCode,
+      message: error.message,
+      ...(DETAIL_CODES.has(error.appCode) && { details: error.details ?? [] }),
+    };
+  }
+  const code = FROM_TRPC_CODE[error.code] ?? "INTERNAL_SERVER_ERROR";
+  const message = code === "INTERNAL_SERVER_ERROR" ? "Internal server error." : error.message;
+  return { status: "error", code, message, ...(DETAIL_CODES.has(code) && { details: [] }) };
+}
+
+export function errorEnvelope(code: AppCode, message: string): ErrorEnvelope {
+  return toErrorEnvelope(new AppError(code, message));
+}
+
+export const success = <T>(data: T, message?: string) => ({
+  status: "success" as const,
+  ...(message !== undefined && { message }),
+  data,
+});
+
+/** A success that carries only a message (writes without a body to return). */
+export const done = (message: string) => ({ status: "success" as const, message });
+
+/** Zod schemas of the envelopes, for procedure outputs and the OpenAPI document. */
+export const envelopeSchema = <T extends z.ZodType>(data: T, message?: string) =>
+  z.object({
+    status: z.literal("success"),
+    ...(message !== undefined && { message: z.string().meta({ example: message }) }),
+    data,
+  });
+
+export const messageEnvelopeSchema = (message: string) =>
+  z.object({ status: z.literal("success"), message: z.string().meta({ example: message }) });
+
+export const errorEnvelopeSchema = z
+  .object({
+    status: z.literal("error"),
+    code: z.enum(appCodes as [AppCode, ...AppCode[]]),
+    message: z.string(),
+    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: "ErrorEnvelope" });
+
+/**
+ * trpc-to-openapi writes REST error bodies itself, as `{...errorShape, code: <tRPC code>, issues}`.
+ * This is the one translation from that body (built by our errorFormatter) to the contract's envelope.
+ */
+export function errorEnvelopeFromRestBody(body: {
+  message?: unknown;
+  data?: { appCode?: AppCode; details?: FieldProblem[] };
+}): ErrorEnvelope {
+  const code = body.data?.appCode ?? "INTERNAL_SERVER_ERROR";
+  return {
+    status: "error",
+    code,
+    message: code === "INTERNAL_SERVER_ERROR" || typeof body.message !== "string" ? "Internal server error." : body.message,
+    ...(DETAIL_CODES.has(code) && { details: body.data?.details ?? [] }),
+  };
+}

@@ -1,0 +1,82 @@
+import { z } from "zod";
+import { envelopeSchema, messageEnvelopeSchema } from "../../envelope.ts";
+import { type FieldCodes, withoutCoercion } from "../../validation.ts";
+
+export const GENDERS = ["male", "female", "non-binary", "other", "prefer_not_to_say"] as const;
+export const ROLES = ["user", "seller", "admin"] as const;
+
+const codePoints = (value: string) => [...value].length;
+const MAX_PASSWORD_BYTES = 72; // bcrypt ignores bytes past 72; longer passwords are refused, never truncated.
+
+const password = z.string().superRefine((value, ctx) => {
+  const problems = [
+    codePoints(value) < 8 && "at least 8 characters",
+    !/\p{Lu}/u.test(value) && "an upper-case letter",
+    !/\p{Ll}/u.test(value) && "a lower-case letter",
+    !/\p{Nd}/u.test(value) && "a digit",
+    !/[^\p{L}\p{N}]/u.test(value) && "a special character",
+  ].filter(Boolean);
+  if (problems.length > 0) ctx.addIssue({ code: "custom", message: `Password must contain ${problems.join(", ")}.` });
+  if (Buffer.byteLength(value, "utf8") > MAX_PASSWORD_BYTES) {
+    ctx.addIssue({ code: "custom", message: `Password must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8.` });
+  }
+});
+
+export const registerInput = z.object({
+  username: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,32}$/, "Username must be 3–32 characters: letters, digits, _ . or -."),
+  email: z.email("Email must be a valid email address.").max(254, "Email must be at most 254 characters."),
+  password,
+  full_name: z
+    .string()
+    .refine((value) => value.trim() !== "" && codePoints(value) <= 100, "Full name must be 1–100 characters."),
+  age: withoutCoercion(z.number({ error: "Age must be a positive integer." }).int("Age must be a positive integer.").positive("Age must be a positive integer."))
+    .nullish(),
+  gender: z.enum(GENDERS, { error: `Gender must be one of: ${GENDERS.join(", ")}.` }),
+});
+
+export const registerCodes: FieldCodes = {
+  age: "INVALID_AGE",
+  gender: { missing: "GENDER_REQUIRED" },
+  password: { invalid: "INVALID_PASSWORD" },
+};
+
+export const publicUser = z.object({
+  user_id: z.string(),
+  username: z.string(),
+  email: z.string(),
+  full_name: z.string(),
+  age: z.number().int().nullable(),
+  gender: z.enum(GENDERS),
+});
+
+export const currentUser = publicUser.extend({
+  role: z.enum(ROLES),
+  created_at: z.iso.datetime(),
+});
+
+export const tokenInput = z.object({
+  username: z.string().meta({ description: "The username or the account's email." }),
+  password: z.string(),
+});
+
+export const refreshInput = z.object({ refresh_token: z.string() });
+
+export const credentialCodes: FieldCodes = {
+  username: { missing: "MISSING_FIELDS" },
+  password: { missing: "MISSING_FIELDS" },
+  refresh_token: { missing: "MISSING_FIELDS" },
+};
+
+export const tokenPair = z.object({
+  access_token: z.string(),
+  token_type: z.literal("Bearer"),
+  expires_in: z.number().int(),
+  refresh_token: z.string(),
+});
+
+export const registerOutput = envelopeSchema(publicUser, "User successfully registered!");
+export const tokenOutput = envelopeSchema(tokenPair, "Access token generated successfully.");
+export const meOutput = envelopeSchema(currentUser);
+export const logoutOutput = messageEnvelopeSchema("Logged out.");

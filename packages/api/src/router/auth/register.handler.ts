@@ -1,0 +1,47 @@
+import { randomUUID } from "node:crypto";
+import { isUniqueViolation } from "@tessera/db";
+import type { z } from "zod";
+import { AppError, success } from "../../envelope.ts";
+import type { Context } from "../../trpc.ts";
+import type { registerInput } from "./auth.schema.ts";
+import { toPublicUser } from "./users.ts";
+
+type RegisterInput = z.infer<typeof registerInput>;
+
+async function conflictFor(ctx: Context, usernameKey: string, email: string): Promise<AppError | null> {
+  const taken = await ctx.db.prisma.user.findFirst({
+    where: { OR: [{ usernameKey }, { email }] },
+    select: { usernameKey: true },
+  });
+  if (!taken) return null;
+  return taken.usernameKey === usernameKey
+    ? new AppError("USERNAME_EXISTS", "This username is already taken.")
+    : new AppError("EMAIL_EXISTS", "An account with this email already exists.");
+}
+
+export async function register({ ctx, input }: { ctx: Context; input: RegisterInput }) {
+  const usernameKey = input.username.toLowerCase();
+  const email = input.email.toLowerCase();
+  // Checked before hashing so a taken name costs no bcrypt round; the unique indexes decide races.
+  const conflict = await conflictFor(ctx, usernameKey, email);
+  if (conflict) throw conflict;
+  const passwordHash = await ctx.passwords.hash(input.password);
+  try {
+    const user = await ctx.db.prisma.user.create({
+      data: {
+        id: randomUUID(),
+        username: input.username,
+        usernameKey,
+        email,
+        passwordHash,
+        fullName: input.full_name,
+        age: input.age ?? null,
+        gender: input.gender,
+      },
+    });
+    return success(toPublicUser(user), "User successfully registered!");
+  } catch (error) {
+    if (isUniqueViolation(error)) throw (await conflictFor(ctx, usernameKey, email)) ?? error;
+    throw error;
+  }
+}

@@ -1,0 +1,95 @@
+import { initTRPC } from "@trpc/server";
+import type { OpenApiMeta } from "trpc-to-openapi";
+import { AppError, type AppCode, httpStatusOf, toErrorEnvelope } from "./envelope.ts";
+import type { Services } from "./services/index.ts";
+import { type FieldCodes, inputValidationError } from "./validation.ts";
+
+/** What the transport tells a procedure about the request. */
+export interface RequestInfo {
+  requestId: string;
+  clientAddress: string;
+  authorization: string | undefined;
+  /** Set when the REST body could not be used; reported after authentication, as API.md orders it. */
+  bodyProblem?: string;
+}
+
+export interface Context extends Services {
+  request: RequestInfo;
+}
+
+export const createContext = (services: Services, request: RequestInfo): Context => ({ ...services, request });
+
+export type Meta = OpenApiMeta<{
+  /** Contract codes for this procedure's field problems (see FieldCodes). */
+  fieldCodes?: FieldCodes;
+  /** HTTP status of a REST success; 200 when absent. */
+  successStatus?: 200 | 201;
+  /** The contract codes this route can answer with, for the OpenAPI document. */
+  errors?: AppCode[];
+}>;
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    // Never send stack traces, whatever NODE_ENV says.
+    isDev: false,
+    errorFormatter({ shape, error }) {
+      const envelope = toErrorEnvelope(error);
+      return {
+        message: envelope.message,
+        code: shape.code,
+        data: {
+          code: shape.data.code,
+          httpStatus: httpStatusOf(envelope.code),
+          path: shape.data.path,
+          appCode: envelope.code,
+          ...(envelope.details && { details: envelope.details }),
+          ...(error instanceof AppError && error.retryAfter !== undefined && { retryAfter: error.retryAfter }),
+        },
+      };
+    },
+  });
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+const isInputValidationError = (cause: unknown): cause is { issues: { path: PropertyKey[]; message: string; code?: string }[] } =>
+  typeof cause === "object" && cause !== null && Array.isArray((cause as { issues?: unknown }).issues);
+
+/** Rewrites schema failures into the contract's codes; wraps everything below it, input parsing included. */
+const contractValidation = t.middleware(async ({ next, meta, getRawInput }) => {
+  const result = await next();
+  if (!result.ok && result.error.code === "BAD_REQUEST" && !(result.error instanceof AppError) && isInputValidationError(result.error.cause)) {
+    throw inputValidationError(result.error.cause.issues, await getRawInput(), meta?.fieldCodes);
+  }
+  return result;
+});
+
+const usableBody = t.middleware(({ ctx, next }) => {
+  if (ctx.request.bodyProblem !== undefined) {
+    throw new AppError("INVALID_REQUEST", ctx.request.bodyProblem, { details: [] });
+  }
+  return next();
+});
+
+const INVALID_TOKEN_MESSAGE = "Invalid or expired token.";
+
+const authenticated = t.middleware(async ({ ctx, next }) => {
+  const match = /^Bearer ([^\s]+)$/i.exec(ctx.request.authorization ?? "");
+  if (!match) throw new AppError("INVALID_TOKEN", "Authentication required: send Authorization: Bearer <access_token>.");
+  const claims = ctx.tokens.verifyAccess(match[1]!);
+  if (!claims) throw new AppError("INVALID_TOKEN", INVALID_TOKEN_MESSAGE);
+  // One lookup answers revocation (logout, refresh-token reuse) and deactivation at once.
+  const session = await ctx.db.prisma.session.findUnique({ where: { id: claims.sessionId }, include: { user: true } });
+  if (!session || session.revokedAt !== null || session.userId !== claims.userId || !session.user.isActive) {
+    throw new AppError("INVALID_TOKEN", INVALID_TOKEN_MESSAGE);
+  }
+  return next({ ctx: { auth: { user: session.user, sessionId: session.id } } });
+});
+
+const baseProcedure = t.procedure.use(contractValidation);
+
+/** Routing, then authentication, then validation: the order API.md prescribes. */
+export const publicProcedure = baseProcedure.use(usableBody);
+export const protectedProcedure = baseProcedure.use(authenticated).use(usableBody);

@@ -1,0 +1,84 @@
+import type { z } from "zod";
+import type { AppCode, FieldProblem } from "./envelope.ts";
+import { AppError } from "./envelope.ts";
+
+/**
+ * Which contract code a field's validation problems carry. A string applies to every problem of
+ * the field. Otherwise `missing` applies when the field is absent, null or empty, `invalid` when it
+ * has the right type but a bad value; everything else (and unlisted fields) is INVALID_REQUEST.
+ */
+export type FieldCodes = Record<string, AppCode | { missing?: AppCode; invalid?: AppCode }>;
+
+// API.md: "the code is the first that applies in this order".
+const PRECEDENCE: AppCode[] = [
+  "MISSING_FIELDS", "INVALID_REQUEST", "INVALID_KEY", "INVALID_VALUE", "GENDER_REQUIRED", "INVALID_AGE", "INVALID_PASSWORD",
+];
+
+interface Issue {
+  code?: string;
+  path: PropertyKey[];
+  message: string;
+}
+
+interface Classified extends FieldProblem {
+  code: AppCode;
+  missing: boolean;
+}
+
+const isMissing = (value: unknown) =>
+  value === undefined || value === null || (typeof value === "string" && value.trim() === "");
+
+function valueAt(input: unknown, path: PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (typeof value !== "object" || value === null || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function classify(issue: Issue, rawInput: unknown, codes: FieldCodes): Classified {
+  const path = issue.path.map(String).join(".");
+  if (issue.path.length === 0) {
+    return { path: "", message: "The request body must be a JSON object.", code: "INVALID_REQUEST", missing: false };
+  }
+  const missing = isMissing(valueAt(rawInput, issue.path));
+  const rule = codes[String(issue.path[0])];
+  const wrongType = issue.code === "invalid_type";
+  const code =
+    typeof rule === "string" ? rule : ((missing ? rule?.missing : wrongType ? undefined : rule?.invalid) ?? "INVALID_REQUEST");
+  return { path, message: missing ? "This field is required." : issue.message, code, missing };
+}
+
+function summary(code: AppCode, problems: Classified[]): string {
+  const fields = (list: Classified[]) => [...new Set(list.map((p) => p.path))].join(", ");
+  const missing = problems.filter((p) => p.missing);
+  if (code === "MISSING_FIELDS") return `Missing required fields: ${fields(missing)}.`;
+  if (code === "INVALID_REQUEST") {
+    const parts: string[] = [];
+    if (missing.length > 0) parts.push(`Please provide all required fields: ${fields(missing)}.`);
+    const invalid = problems.filter((p) => !p.missing && p.code === "INVALID_REQUEST");
+    if (invalid.length > 0) parts.push(`Invalid fields: ${fields(invalid)}.`);
+    return `Invalid request. ${parts.join(" ")}`.trim();
+  }
+  return problems.find((p) => p.code === code)!.message;
+}
+
+/** Turns a schema's issues into the one contract error the caller sees, listing every problem. */
+export function inputValidationError(issues: readonly Issue[], rawInput: unknown, codes: FieldCodes = {}): AppError {
+  const problems = issues.map((issue) => classify(issue, rawInput, codes));
+  const code = PRECEDENCE.find((c) => problems.some((p) => p.code === c)) ?? "INVALID_REQUEST";
+  return new AppError(code, summary(code, problems), {
+    details: problems.map(({ path, message }) => ({ path, message })),
+  });
+}
+
+/**
+ * trpc-to-openapi switches on zod's coercion for every number and boolean field of a REST input
+ * (meant for query strings), which would let a JSON body's `true` pass as the number 1.
+ * Fields read from JSON bodies opt out through this guard, on both surfaces.
+ */
+export function withoutCoercion<T extends z.ZodNumber | z.ZodBoolean>(schema: T): T {
+  Object.defineProperty(schema._zod.def, "coerce", { get: () => false, set: () => undefined });
+  return schema;
+}

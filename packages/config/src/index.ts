@@ -1,0 +1,117 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import dotenv from "dotenv";
+import { z } from "zod";
+
+export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max);
+
+const envSchema = z.object({
+  ENV: z.enum(["dev", "test", "prod"]).default("dev"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: integer(0, 65535).default(3000),
+  DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, "data")),
+  DATABASE_URL: z
+    .string()
+    .regex(/^file:.+/, "must be a file: URL (SQLite)")
+    .optional(),
+  JWT_SECRET: z.string().optional(),
+  ACCESS_TOKEN_TTL_SECONDS: integer(1).default(3600),
+  REFRESH_TOKEN_TTL_SECONDS: integer(1).default(7 * 24 * 3600),
+  BCRYPT_COST: integer(4, 31).default(12),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: integer(1).default(10),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: integer(1).default(50),
+  LOGIN_FAILURE_WINDOW_SECONDS: integer(1).default(15 * 60),
+  TRUST_PROXY: z.string().default("false"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  SHUTDOWN_TIMEOUT_MS: integer(0).default(10_000),
+});
+
+export interface Config {
+  env: "dev" | "test" | "prod";
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string;
+  jwtSecret: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  bcryptCost: number;
+  loginThrottle: { maxPerAccount: number; maxPerAddress: number; windowSeconds: number };
+  /** Express's `trust proxy` setting: decides which address counts as the client's. */
+  trustProxy: boolean | number | string;
+  logLevel: string;
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const MIN_SECRET_BYTES = 32;
+
+/**
+ * Reads `.env.<ENV>` from the repository root, lets real environment variables override it,
+ * and validates the result. Throws ConfigError with one line naming the variable.
+ */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const envName = environment.ENV ?? "dev";
+  const envFile = path.join(REPO_ROOT, `.env.${envName}`);
+  const fromFile = existsSync(envFile) ? dotenv.parse(readFileSync(envFile)) : {};
+  const parsed = envSchema.safeParse({ ...fromFile, ...environment });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`Invalid configuration: ${String(issue.path[0])} ${issue.message}`);
+  }
+  const env = parsed.data;
+  const dataDir = path.resolve(env.DATA_DIR);
+  return {
+    env: env.ENV,
+    host: env.HOST,
+    port: env.PORT,
+    dataDir,
+    databaseUrl: env.DATABASE_URL ?? `file:${path.join(dataDir, "tessera.db")}`,
+    jwtSecret: resolveJwtSecret(env.ENV, env.JWT_SECRET, dataDir),
+    accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
+    bcryptCost: env.BCRYPT_COST,
+    loginThrottle: {
+      maxPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxPerAddress: env.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
+    },
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    logLevel: env.LOG_LEVEL,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+function resolveJwtSecret(env: Config["env"], secret: string | undefined, dataDir: string): string {
+  if (secret !== undefined) {
+    if (Buffer.byteLength(secret, "utf8") < MIN_SECRET_BYTES) {
+      throw new ConfigError(`Invalid configuration: JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes`);
+    }
+    return secret;
+  }
+  if (env === "prod") {
+    throw new ConfigError(`Invalid configuration: JWT_SECRET is required in prod (at least ${MIN_SECRET_BYTES} bytes)`);
+  }
+  if (env === "test") return randomBytes(MIN_SECRET_BYTES).toString("base64url");
+  // dev: generated once and kept beside the database, so tokens survive restarts.
+  const secretFile = path.join(dataDir, "jwt-secret");
+  if (existsSync(secretFile)) return readFileSync(secretFile, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const generated = randomBytes(48).toString("base64url");
+  writeFileSync(secretFile, generated, { mode: 0o600, flag: "wx" });
+  return generated;
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === "true") return true;
+  if (value === "false") return false;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
