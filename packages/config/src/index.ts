@@ -58,9 +58,9 @@ const MIN_SECRET_BYTES = 32;
  * Reads `.env.<ENV>` from the repository root, lets real environment variables override it,
  * and validates the result. Throws ConfigError with one line naming the variable.
  */
-export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env, envDir = REPO_ROOT): Config {
   const envName = environment.ENV ?? "dev";
-  const envFile = path.join(REPO_ROOT, `.env.${envName}`);
+  const envFile = path.join(envDir, `.env.${envName}`);
   const fromFile = existsSync(envFile) ? dotenv.parse(readFileSync(envFile)) : {};
   const parsed = envSchema.safeParse({ ...fromFile, ...environment });
   if (!parsed.success) {
@@ -103,11 +103,13 @@ function resolveJwtSecret(env: Config["env"], secret: string | undefined, dataDi
   if (env === "test") return randomBytes(MIN_SECRET_BYTES).toString("base64url");
   // dev: generated once and kept beside the database, so tokens survive restarts.
   const secretFile = path.join(dataDir, "jwt-secret");
-  if (existsSync(secretFile)) return readFileSync(secretFile, "utf8").trim();
   mkdirSync(dataDir, { recursive: true });
-  const generated = randomBytes(48).toString("base64url");
-  writeFileSync(secretFile, generated, { mode: 0o600, flag: "wx" });
-  return generated;
+  try {
+    writeFileSync(secretFile, randomBytes(48).toString("base64url"), { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  return readFileSync(secretFile, "utf8").trim();
 }
 
 function parseTrustProxy(value: string): boolean | number | string {

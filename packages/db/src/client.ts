@@ -1,5 +1,3 @@
-import { mkdirSync } from "node:fs";
-import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "./generated/sqlite/client.ts";
 import { applyMigrations } from "./migrate.ts";
@@ -25,7 +23,6 @@ export interface DatabaseOptions {
  * SQLite only for now; the PostgreSQL adapter plugs in here.
  */
 export async function createDatabase({ url, migrate = true }: DatabaseOptions): Promise<Database> {
-  mkdirSync(path.dirname(sqliteFilePath(url)), { recursive: true });
   if (migrate) applyMigrations(url);
   const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: sqliteFilePath(url) }) });
   // WAL lets readers run beside the writer; foreign keys are off by default in SQLite and the

@@ -1,0 +1,43 @@
+import jwt from "jsonwebtoken";
+import { describe, expect, it } from "vitest";
+import { createTokenService } from "./tokens.ts";
+
+const secret = "s".repeat(40);
+const tokens = createTokenService({ secret, accessTtlSeconds: 60, refreshTtlSeconds: 600 });
+const claims = { userId: "user-1", sessionId: "session-1" };
+
+const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+
+describe("access tokens", () => {
+  it("round-trips the user and session ids", () => {
+    expect(tokens.verifyAccess(tokens.signAccess(claims))).toEqual(claims);
+  });
+
+  it("refuses alg none, another secret, another algorithm, tampering and expiry", () => {
+    const payload = { sub: claims.userId, sid: claims.sessionId, typ: "access", exp: Math.floor(Date.now() / 1000) + 60 };
+    const refused = [
+      `${base64url({ alg: "none", typ: "JWT" })}.${base64url(payload)}.`,
+      jwt.sign(payload, "another-secret-another-secret-1234"),
+      jwt.sign(payload, secret, { algorithm: "HS512" }),
+      jwt.sign({ ...payload, exp: Math.floor(Date.now() / 1000) - 10 }, secret),
+      jwt.sign({ ...payload, typ: "refresh" }, secret),
+      (() => {
+        const [header, , signature] = tokens.signAccess(claims).split(".");
+        return `${header}.${base64url({ ...payload, sub: "someone-else" })}.${signature}`;
+      })(),
+      "not-a-jwt",
+    ];
+    for (const token of refused) expect(tokens.verifyAccess(token)).toBeNull();
+  });
+});
+
+describe("refresh tokens", () => {
+  it("are random, and only their hash is kept", () => {
+    const a = tokens.newRefreshToken();
+    const b = tokens.newRefreshToken();
+    expect(a.token).not.toBe(b.token);
+    expect(a.hash).not.toContain(a.token);
+    expect(tokens.hashRefreshToken(a.token)).toBe(a.hash);
+    expect(a.expiresAt.getTime()).toBeGreaterThan(Date.now());
+  });
+});

@@ -1,0 +1,50 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./index.ts";
+
+const freshDir = () => mkdtempSync(path.join(tmpdir(), "tessera-config-"));
+const SECRET = "x".repeat(32);
+
+describe("loadConfig", () => {
+  it("applies defaults and puts the SQLite file in the data folder", () => {
+    const dataDir = freshDir();
+    const config = loadConfig({ DATA_DIR: dataDir }, freshDir());
+    expect(config.env).toBe("dev");
+    expect(config.port).toBe(3000);
+    expect(config.bcryptCost).toBe(12);
+    expect(config.databaseUrl).toBe(`file:${path.join(dataDir, "tessera.db")}`);
+    expect(config.loginThrottle).toEqual({ maxPerAccount: 10, maxPerAddress: 50, windowSeconds: 900 });
+  });
+
+  it("reads .env.<ENV>, and real variables win over it", () => {
+    const envDir = freshDir();
+    writeFileSync(path.join(envDir, ".env.test"), "PORT=4100\nBCRYPT_COST=5\n");
+    const config = loadConfig({ ENV: "test", BCRYPT_COST: "6", DATA_DIR: freshDir() }, envDir);
+    expect(config.port).toBe(4100);
+    expect(config.bcryptCost).toBe(6);
+  });
+
+  it("names the variable when a value is invalid", () => {
+    for (const [name, value] of [["PORT", "http"], ["ENV", "staging"], ["BCRYPT_COST", "2"], ["DATABASE_URL", "mysql://x"]]) {
+      expect(() => loadConfig({ [name!]: value, DATA_DIR: freshDir() }, freshDir())).toThrow(
+        expect.objectContaining({ name: "ConfigError", message: expect.stringContaining(name!) }),
+      );
+    }
+  });
+
+  it("refuses prod without a JWT_SECRET of 32 bytes or more", () => {
+    expect(() => loadConfig({ ENV: "prod" }, freshDir())).toThrow(ConfigError);
+    expect(() => loadConfig({ ENV: "prod", JWT_SECRET: "short" }, freshDir())).toThrow(/JWT_SECRET/);
+    expect(loadConfig({ ENV: "prod", JWT_SECRET: SECRET }, freshDir()).jwtSecret).toBe(SECRET);
+  });
+
+  it("generates a dev secret once and keeps it in the data folder", () => {
+    const dataDir = freshDir();
+    const first = loadConfig({ DATA_DIR: dataDir }, freshDir()).jwtSecret;
+    expect(Buffer.byteLength(first)).toBeGreaterThanOrEqual(32);
+    expect(loadConfig({ DATA_DIR: dataDir }, freshDir()).jwtSecret).toBe(first);
+    expect(readFileSync(path.join(dataDir, "jwt-secret"), "utf8")).toBe(first);
+  });
+});
