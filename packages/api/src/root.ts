@@ -1,8 +1,12 @@
 import { authRouter } from "./router/auth/index.ts";
+import { dataRouter } from "./router/data/index.ts";
+import { tasksRouter } from "./router/tasks/index.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
 export const appRouter = router({
   auth: authRouter,
+  data: dataRouter,
+  tasks: tasksRouter,
 });
 
 export type AppRouter = typeof appRouter;

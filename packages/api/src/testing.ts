@@ -17,7 +17,7 @@ export async function createTestServices(env: Record<string, string> = {}) {
     services,
     config,
     caller: (request: Partial<RequestInfo> = {}) =>
-      createCaller(createContext(services, { requestId: "test", clientAddress: "127.0.0.1", authorization: undefined, ...request })),
+      createCaller(createContext(services, { transport: "trpc", requestId: "test", clientAddress: "127.0.0.1", authorization: undefined, ...request })),
     async cleanup() {
       await db.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -6,6 +6,8 @@ import { type FieldCodes, inputValidationError } from "./validation.ts";
 
 /** What the transport tells a procedure about the request. */
 export interface RequestInfo {
+  /** REST path parameters arrive percent-encoded; tRPC inputs arrive as they are. */
+  transport: "rest" | "trpc";
   requestId: string;
   clientAddress: string;
   authorization: string | undefined;
@@ -66,11 +68,25 @@ const contractValidation = t.middleware(async ({ next, meta, getRawInput }) => {
   return result;
 });
 
-const usableBody = t.middleware(({ ctx, next }) => {
+const pathParameters = (meta: Meta | undefined) => [...(meta?.openapi?.path.matchAll(/\{(\w+)\}/g) ?? [])].map((m) => m[1]!);
+
+/** What only a REST request can get wrong before validation: an unusable body, a badly encoded path. */
+const restInput = t.middleware(async ({ ctx, meta, next, getRawInput }) => {
+  if (ctx.request.transport !== "rest") return next();
   if (ctx.request.bodyProblem !== undefined) {
     throw new AppError("INVALID_REQUEST", ctx.request.bodyProblem, { details: [] });
   }
-  return next();
+  const names = pathParameters(meta);
+  if (names.length === 0) return next();
+  const input = { ...(await getRawInput()) as Record<string, unknown> };
+  for (const name of names) {
+    try {
+      input[name] = decodeURIComponent(String(input[name]));
+    } catch {
+      throw inputValidationError([{ path: [name], message: "Not valid percent-encoding.", code: "invalid_format" }], input, meta?.fieldCodes);
+    }
+  }
+  return next({ getRawInput: async () => input });
 });
 
 const INVALID_TOKEN_MESSAGE = "Invalid or expired token.";
@@ -91,5 +107,5 @@ const authenticated = t.middleware(async ({ ctx, next }) => {
 const baseProcedure = t.procedure.use(contractValidation);
 
 /** Routing, then authentication, then validation: the order API.md prescribes. */
-export const publicProcedure = baseProcedure.use(usableBody);
-export const protectedProcedure = baseProcedure.use(authenticated).use(usableBody);
+export const publicProcedure = baseProcedure.use(restInput);
+export const protectedProcedure = baseProcedure.use(authenticated).use(restInput);

@@ -61,7 +61,8 @@ function summary(code: AppCode, problems: Classified[]): string {
     if (invalid.length > 0) parts.push(`Invalid fields: ${fields(invalid)}.`);
     return `Invalid request. ${parts.join(" ")}`.trim();
   }
-  return problems.find((p) => p.code === code)!.message;
+  const first = problems.find((p) => p.code === code)!;
+  return first.missing ? `The field ${first.path} is required.` : first.message;
 }
 
 /** Turns a schema's issues into the one contract error the caller sees, listing every problem. */

@@ -40,7 +40,7 @@ export function restApi(services: Services, logger: Logger): Router {
     envelopeErrors,
     createOpenApiExpressMiddleware({
       router: appRouter,
-      createContext: contextFromRequest(services),
+      createContext: contextFromRequest(services, "rest"),
       responseMeta({ paths, errors }) {
         const [error] = errors;
         if (!error) return { status: successStatusOf.get(paths?.[0] ?? "") ?? 200 };

@@ -8,7 +8,7 @@ const ONE_MIB = 1024 * 1024;
 export const trpcApi = (services: Services, logger: Logger) =>
   createExpressMiddleware({
     router: appRouter,
-    createContext: contextFromRequest(services),
+    createContext: contextFromRequest(services, "trpc"),
     maxBodySize: ONE_MIB,
     responseMeta({ errors }) {
       const retryAfter = errors.find((error) => error instanceof AppError && error.retryAfter !== undefined) as AppError | undefined;

@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { envelopeSchema, messageEnvelopeSchema } from "../../envelope.ts";
+import { cursorSchema, limitSchema, pageSchema } from "../../pagination.ts";
+import type { FieldCodes } from "../../validation.ts";
+
+const MAX_VALUE_BYTES = 64 * 1024;
+
+export const keySchema = z
+  .string()
+  .refine((key) => {
+    const length = [...key].length;
+    return length >= 1 && length <= 255 && !/\p{Cc}/u.test(key);
+  }, "Key must be 1–255 characters with no control characters.")
+  .meta({ description: "1–255 characters, no control characters. Percent-encoded in paths (a `/` as %2F)." });
+
+export const valueSchema = z
+  .string()
+  .refine((value) => Buffer.byteLength(value, "utf8") <= MAX_VALUE_BYTES, "Value must be at most 64 KiB in UTF-8.")
+  .meta({ description: "Any string of at most 64 KiB (UTF-8 bytes)." });
+
+/** API.md: a missing or non-string key is INVALID_KEY, a missing or non-string value INVALID_VALUE. */
+export const dataCodes: FieldCodes = { key: "INVALID_KEY", value: "INVALID_VALUE" };
+
+export const keyInput = z.object({ key: keySchema });
+export const entryInput = z.object({ key: keySchema, value: valueSchema });
+
+export const listInput = z.object({
+  limit: limitSchema,
+  cursor: cursorSchema,
+  prefix: z.string().optional().meta({ description: "Only keys starting with this text (case-sensitive, no wildcards)." }),
+});
+
+export const listCursor = z.object({ key: z.string() });
+
+export const dataItem = z.object({ key: z.string(), value: z.string(), updated_at: z.iso.datetime() });
+
+export const getOutput = envelopeSchema(z.object({ key: z.string(), value: z.string() }));
+export const listOutput = envelopeSchema(pageSchema(dataItem));
+export const createdOutput = messageEnvelopeSchema("Data stored successfully.");
+export const updatedOutput = messageEnvelopeSchema("Data updated successfully.");
+export const deletedOutput = messageEnvelopeSchema("Data deleted successfully.");

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AppError } from "../../envelope.ts";
+import { createTestServices } from "../../testing.ts";
+
+let env: Awaited<ReturnType<typeof createTestServices>>;
+let alice: ReturnType<typeof env.caller>;
+let bob: ReturnType<typeof env.caller>;
+
+async function signIn(username: string) {
+  const password = "Corr3ct-horse";
+  await env.caller().auth.register({ username, email: `${username}@example.com`, password, full_name: username, gender: "other" });
+  const { data } = await env.caller().auth.token({ username, password });
+  return env.caller({ authorization: `Bearer ${data.access_token}` });
+}
+
+const codeOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => "resolved",
+    (error: unknown) => (error instanceof AppError ? error.appCode : String(error)),
+  );
+
+beforeAll(async () => {
+  env = await createTestServices();
+  alice = await signIn("alice");
+  bob = await signIn("bob");
+});
+afterAll(() => env.cleanup());
+
+async function walk(caller: typeof alice, options: { prefix?: string; limit: number }, between?: (page: number) => Promise<void>) {
+  const keys: string[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; ; page++) {
+    const { data } = await caller.data.list({ ...options, cursor });
+    keys.push(...data.items.map((item) => item.key));
+    if (data.next_cursor === null) return keys;
+    cursor = data.next_cursor;
+    await between?.(page);
+  }
+}
+
+describe("data procedures", () => {
+  it("keeps each user's namespace private", async () => {
+    await alice.data.create({ key: "shared-name", value: "alice's" });
+    await bob.data.create({ key: "shared-name", value: "bob's" });
+    expect((await alice.data.get({ key: "shared-name" })).data.value).toBe("alice's");
+    await bob.data.delete({ key: "shared-name" });
+    expect((await alice.data.get({ key: "shared-name" })).data.value).toBe("alice's");
+    expect(await codeOf(bob.data.update({ key: "shared-name", value: "x" }))).toBe("KEY_NOT_FOUND");
+    expect(await walk(bob, { limit: 100 })).not.toContain("shared-name");
+  });
+
+  it("gives one success and KEY_EXISTS to the rest of concurrent creates of one key", async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => codeOf(alice.data.create({ key: "race", value: String(i) }))));
+    expect(results.filter((r) => r === "resolved")).toHaveLength(1);
+    expect(results.filter((r) => r === "KEY_EXISTS")).toHaveLength(9);
+  });
+
+  it("matches prefixes literally and case-sensitively", async () => {
+    for (const key of ["p_1", "p%2", "pX3", "P_4", "p_", "q"]) await alice.data.create({ key, value: key });
+    expect(await walk(alice, { prefix: "p_", limit: 100 })).toEqual(["p_", "p_1"]);
+    expect(await walk(alice, { prefix: "p%", limit: 100 })).toEqual(["p%2"]);
+    expect(await walk(alice, { prefix: "P", limit: 100 })).toEqual(["P_4"]);
+  });
+
+  it("visits every key once, in key order, while keys come and go between pages", async () => {
+    const stable = Array.from({ length: 23 }, (_, i) => `walk/${String(i).padStart(2, "0")}`);
+    for (const key of stable) await alice.data.create({ key, value: "v" });
+    const seen = await walk(alice, { prefix: "walk/", limit: 4 }, async (page) => {
+      await alice.data.create({ key: `walk/${String(page).padStart(2, "0")}-new`, value: "added" });
+      await alice.data.create({ key: `walk/00-early-${page}`, value: "added behind the cursor" });
+      await alice.data.delete({ key: `walk/00-early-${page}` });
+    });
+    expect(seen.filter((key) => stable.includes(key))).toEqual(stable);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect([...seen].sort()).toEqual(seen);
+  });
+
+  it("refuses cursors it did not make", async () => {
+    expect(await codeOf(alice.data.list({ limit: 5, cursor: "not-a-cursor" }))).toBe("INVALID_REQUEST");
+    expect(await codeOf(alice.data.list({ limit: 5, cursor: Buffer.from('{"id":1}').toString("base64url") }))).toBe("INVALID_REQUEST");
+  });
+
+  it("validates keys and values with their own codes", async () => {
+    expect(await codeOf(alice.data.create({ key: "", value: "v" }))).toBe("INVALID_KEY");
+    expect(await codeOf(alice.data.create({ key: "k".repeat(256), value: "v" }))).toBe("INVALID_KEY");
+    expect(await codeOf(alice.data.create({ key: "tab\there", value: "v" }))).toBe("INVALID_KEY");
+    expect(await codeOf(alice.data.create({ key: "big", value: "é".repeat(32 * 1024 + 1) }))).toBe("INVALID_VALUE");
+    expect(await codeOf(alice.data.create({ key: "😀".repeat(255), value: "x".repeat(64 * 1024) }))).toBe("resolved");
+  });
+});
