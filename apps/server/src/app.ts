@@ -23,8 +23,7 @@ export function createApp({ services, logger, trustProxy }: AppOptions): express
 
   app.use(requestLogging(logger));
   app.use(health(services.db));
-  app.get("/api/openapi.json", (_req, res) => void res.json(openApiDocument));
-  app.use("/api", restApi(services, logger));
+  app.use("/api", restApi(services, logger, openApiDocument));
   app.use("/trpc", trpcApi(services, logger));
   app.use("/docs", docs());
 

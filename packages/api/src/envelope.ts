@@ -127,7 +127,7 @@ export const errorEnvelopeSchema = z
     message: z.string(),
     details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   })
-  .meta({ id: "ErrorEnvelope" });
+  .meta({ description: "Every error response. `details` lists field problems on input validation codes only." });
 
 /**
  * trpc-to-openapi writes REST error bodies itself, as `{...errorShape, code: <tRPC code>, issues}`.

@@ -5,6 +5,22 @@ const parseJson = express.json({ limit: "1mb", strict: false, type: () => true }
 
 const isPlainObject = (value: unknown) => typeof value === "object" && value !== null && !Array.isArray(value);
 
+// No route takes input nested this deep; deeper bodies are refused before anything walks them
+// recursively (the OpenAPI adapter re-serialises the body, which overflows the stack near 5,000 levels).
+const MAX_DEPTH = 64;
+
+/** Nesting depth of parsed JSON, measured without recursion. */
+function exceedsDepth(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current !== "object" || current === null) continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /**
  * Owns REST request bodies: any Content-Type is read as JSON (callers such as `curl -d` send form
  * types), oversize bodies are refused at once with 413, and a body that is not a JSON object is
@@ -23,6 +39,9 @@ export const jsonBody: RequestHandler = (req, res, next) => {
       req.body = {};
     } else if (!isPlainObject(req.body)) {
       res.locals.bodyProblem = "Request body must be a JSON object.";
+      req.body = {};
+    } else if (exceedsDepth(req.body, MAX_DEPTH)) {
+      res.locals.bodyProblem = `Request body is nested more than ${MAX_DEPTH} levels deep.`;
       req.body = {};
     }
     // The adapter reads req.body only for JSON requests.

@@ -8,15 +8,18 @@ import { jsonBody } from "./json-body.ts";
 import { contextFromRequest } from "./request-context.ts";
 import { sendError } from "./send.ts";
 
-const routes = restMethodsByPath();
+const routes = [...restMethodsByPath(), { pattern: /^\/openapi\.json\/?$/, methods: ["GET"] }];
 
 /** Unknown path: 404; known path, other method: 405 with Allow. Decided before auth and body. */
 const routing: RequestHandler = (req, res, next) => {
   const methods = routes.find((route) => route.pattern.test(req.path))?.methods;
   if (!methods) return sendError(res, "NOT_FOUND", `No route ${req.method} /api${req.path}.`);
-  if (!methods.includes(req.method)) {
-    return sendError(res, "METHOD_NOT_ALLOWED", `Method ${req.method} is not allowed here.`, { Allow: methods.join(", ") });
+  const allowed = methods.includes("GET") ? [...methods, "HEAD"] : methods;
+  if (!allowed.includes(req.method)) {
+    return sendError(res, "METHOD_NOT_ALLOWED", `Method ${req.method} is not allowed here.`, { Allow: allowed.join(", ") });
   }
+  // HEAD runs the GET procedure; node's http server drops the body of a HEAD response.
+  if (req.method === "HEAD") req.method = "GET";
   next();
 };
 
@@ -32,10 +35,11 @@ const envelopeErrors: RequestHandler = (_req, res, next) => {
   next();
 };
 
-export function restApi(services: Services, logger: Logger): Router {
+export function restApi(services: Services, logger: Logger, openApiDocument: object): Router {
   const api = Router();
+  api.use(routing);
+  api.get("/openapi.json", (_req, res) => void res.json(openApiDocument));
   api.use(
-    routing,
     jsonBody,
     envelopeErrors,
     createOpenApiExpressMiddleware({

@@ -57,11 +57,11 @@ export const currentUser = publicUser.extend({
 });
 
 export const tokenInput = z.object({
-  username: z.string().meta({ description: "The username or the account's email." }),
-  password: z.string(),
+  username: z.string().min(1).meta({ description: "The username or the account's email." }),
+  password: z.string().min(1),
 });
 
-export const refreshInput = z.object({ refresh_token: z.string() });
+export const refreshInput = z.object({ refresh_token: z.string().min(1) });
 
 export const credentialCodes: FieldCodes = {
   username: { missing: "MISSING_FIELDS" },

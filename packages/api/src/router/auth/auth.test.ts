@@ -98,6 +98,11 @@ describe("auth procedures through createCaller", () => {
     expect((error as AppError).retryAfter).toBeGreaterThan(0);
   });
 
+  it("treats empty credentials as missing", async () => {
+    expect(await appCodeOf(env.caller().auth.token({ username: "", password: "" }))).toBe("MISSING_FIELDS");
+    expect(await appCodeOf(env.caller().auth.refresh({ refresh_token: "" }))).toBe("MISSING_FIELDS");
+  });
+
   it("reports validation problems with the contract's code precedence", async () => {
     const error = await env
       .caller()
