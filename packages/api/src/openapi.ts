@@ -1,35 +1,8 @@
-import { forEachOpenApiProcedure, generateOpenApiDocument, normalizePath, type OpenAPIObject } from "trpc-to-openapi";
+import { generateOpenApiDocument, type OpenAPIObject } from "trpc-to-openapi";
 import { z } from "zod";
 import { type AppCode, errorEnvelopeSchema, httpStatusOf } from "./envelope.ts";
 import { appRouter } from "./root.ts";
-import type { Meta } from "./trpc.ts";
-
-interface RestRoute {
-  procedurePath: string;
-  method: string;
-  path: string;
-  meta: Meta;
-  hasInput: boolean;
-}
-
-function restRoutes(): RestRoute[] {
-  const routes: RestRoute[] = [];
-  forEachOpenApiProcedure(appRouter._def.procedures, ({ path, procedure, meta }) => {
-    routes.push({
-      procedurePath: path,
-      method: meta.openapi.method,
-      path: normalizePath(meta.openapi.path),
-      meta: meta as Meta,
-      hasInput: (procedure._def as { inputs: unknown[] }).inputs.length > 0,
-    });
-  });
-  return routes;
-}
-
-const ROUTES = restRoutes();
-
-/** HTTP status of each procedure's REST success (201 for creations). */
-export const successStatusOf = new Map(ROUTES.map((route) => [route.procedurePath, route.meta.successStatus ?? 200]));
+import { type RestRoute, restRoutes } from "./rest-routes.ts";
 
 function documentedErrors(route: RestRoute): AppCode[] {
   const codes = new Set<AppCode>(route.meta.errors ?? []);
@@ -55,7 +28,7 @@ export function createOpenApiDocument(options: { version: string; baseUrl: strin
     tags: ["auth", "data", "tasks"],
     securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
   });
-  for (const route of ROUTES) {
+  for (const route of restRoutes) {
     const operation = document.paths?.[route.path]?.[route.method.toLowerCase() as "get"];
     if (!operation) continue;
     const { 200: ok } = operation.responses as Record<string, unknown>;
@@ -78,13 +51,3 @@ export function createOpenApiDocument(options: { version: string; baseUrl: strin
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ErrorEnvelope: errorEnvelope } };
   return document;
 }
-
-/** Every REST path pattern with the methods it answers, for 404/405 decisions before any procedure runs. */
-export const restMethodsByPath = (): { pattern: RegExp; methods: string[] }[] => {
-  const byPath = new Map<string, string[]>();
-  for (const route of ROUTES) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route.method]);
-  return [...byPath].map(([path, methods]) => ({
-    pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, "[^/]+")}/?$`),
-    methods,
-  }));
-};

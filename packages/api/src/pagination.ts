@@ -1,10 +1,16 @@
 import { z } from "zod";
 import { AppError } from "./envelope.ts";
+import { withoutCoercion } from "./validation.ts";
 
-/** `limit` of every list route: 1–100, default 20; out of range is an error, never clamped. */
-export const limitSchema = z.number().int().min(1).max(100).default(20);
+/**
+ * `limit` of every list route: 1–100, default 20; out of range is an error, never clamped.
+ * Strict like every number here: the REST layer turns a query string's digits into a number.
+ */
+export const limitSchema = withoutCoercion(z.number().int().min(1).max(100))
+  .default(20)
+  .meta({ description: "Items per page, 1–100 (default 20)." });
 
-export const cursorSchema = z.string().optional().meta({ description: "Opaque cursor: next_cursor of the previous page." });
+export const cursorSchema = z.string().meta({ description: "Opaque cursor: next_cursor of the previous page." }).optional();
 
 /** Cursors are opaque to callers: base64url of a small JSON position. */
 export const encodeCursor = (position: object): string => Buffer.from(JSON.stringify(position)).toString("base64url");

@@ -96,12 +96,21 @@ describe("key-value data over REST", () => {
     expect(seen).toEqual(keys);
   });
 
-  it.each(["limit=0", "limit=101", "limit=abc", "limit=2.5", "cursor=%%%", "cursor=bm9wZQ"])("refuses list query %s", async (query) => {
+  it.each(["limit=0", "limit=101", "limit=abc", "limit=2.5", "limit=", "limit=0x10", "limit=1e1", "limit=%207", "limit=-1", "limit=5&limit=6", "cursor=%%%", "cursor=bm9wZQ", "cursor="])("refuses list query %s", async (query) => {
     expect(await alice("GET", `/api/data?${query}`)).toMatchObject({ status: 400, body: { code: "INVALID_REQUEST" } });
   });
 });
 
 describe("key-value data over tRPC", () => {
+  it("keeps numbers strict after REST requests have used the same schema", async () => {
+    expect((await alice("GET", "/api/data?limit=3")).status).toBe(200);
+    const client = trpcClient(server.url, aliceToken);
+    for (const limit of ["3", true]) {
+      const error = await client.data.list.query({ limit: limit as never }).catch((e: unknown) => e);
+      expect((error as TRPCClientError<never>).data).toMatchObject({ appCode: "INVALID_REQUEST" });
+    }
+  });
+
   it("gives the same results and codes as REST", async () => {
     const client = trpcClient(server.url, aliceToken);
     const key = "trpc key/with?odd#chars";

@@ -1,5 +1,6 @@
 import {
-  AppError, appRouter, errorEnvelopeFromRestBody, httpStatusOf, restMethodsByPath, type Services, successStatusOf, toErrorEnvelope,
+  AppError, appRouter, errorEnvelopeFromRestBody, httpStatusOf, type RestRoute, restRoutesAt, type Services, successStatusOf,
+  toErrorEnvelope,
 } from "@tessera/api";
 import { Router, type RequestHandler } from "express";
 import type { Logger } from "pino";
@@ -8,18 +9,38 @@ import { jsonBody } from "./json-body.ts";
 import { contextFromRequest } from "./request-context.ts";
 import { sendError } from "./send.ts";
 
-const routes = [...restMethodsByPath(), { pattern: /^\/openapi\.json\/?$/, methods: ["GET"] }];
+const OPENAPI_PATH = /^\/openapi\.json\/?$/;
 
 /** Unknown path: 404; known path, other method: 405 with Allow. Decided before auth and body. */
 const routing: RequestHandler = (req, res, next) => {
-  const methods = routes.find((route) => route.pattern.test(req.path))?.methods;
-  if (!methods) return sendError(res, "NOT_FOUND", `No route ${req.method} /api${req.path}.`);
+  const routes = restRoutesAt(req.path);
+  const methods = OPENAPI_PATH.test(req.path) ? ["GET"] : routes.map((route) => route.method);
+  if (methods.length === 0) return sendError(res, "NOT_FOUND", `No route ${req.method} /api${req.path}.`);
   const allowed = methods.includes("GET") ? [...methods, "HEAD"] : methods;
   if (!allowed.includes(req.method)) {
     return sendError(res, "METHOD_NOT_ALLOWED", `Method ${req.method} is not allowed here.`, { Allow: allowed.join(", ") });
   }
   // HEAD runs the GET procedure; node's http server drops the body of a HEAD response.
   if (req.method === "HEAD") req.method = "GET";
+  res.locals.route = routes.find((route) => route.method === req.method);
+  next();
+};
+
+/**
+ * Query strings are text. Numeric fields become numbers only when they are plain digits (the
+ * adapter's own coercion, which would take "0x10" or " 7", is switched off by withoutCoercion).
+ * The adapter drops falsy values (`?status=`, `?limit=0`), which would fall back to defaults;
+ * wrapped in a one-element list they reach the procedure as they are, to be refused.
+ */
+const queryValues: RequestHandler = (req, res, next) => {
+  const numeric = new Set((res.locals.route as RestRoute | undefined)?.numericQueryFields);
+  const query = Object.fromEntries(
+    Object.entries(req.query).map(([name, value]) => {
+      if (typeof value !== "string") return [name, value];
+      return [name, [numeric.has(name) && /^\d{1,6}$/.test(value) ? Number(value) : value]];
+    }),
+  );
+  Object.defineProperty(req, "query", { value: query, configurable: true, enumerable: true });
   next();
 };
 
@@ -41,6 +62,7 @@ export function restApi(services: Services, logger: Logger, openApiDocument: obj
   api.get("/openapi.json", (_req, res) => void res.json(openApiDocument));
   api.use(
     jsonBody,
+    queryValues,
     envelopeErrors,
     createOpenApiExpressMiddleware({
       router: appRouter,

@@ -27,7 +27,7 @@ export const entryInput = z.object({ key: keySchema, value: valueSchema });
 export const listInput = z.object({
   limit: limitSchema,
   cursor: cursorSchema,
-  prefix: z.string().optional().meta({ description: "Only keys starting with this text (case-sensitive, no wildcards)." }),
+  prefix: z.string().meta({ description: "Only keys starting with this text (case-sensitive, no wildcards)." }).optional(),
 });
 
 export const listCursor = z.object({ key: z.string() });

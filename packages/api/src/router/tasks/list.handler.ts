@@ -1,0 +1,116 @@
+import { success } from "../../envelope.ts";
+import { decodeCursor, toPage } from "../../pagination.ts";
+import type { Context } from "../../trpc.ts";
+import { type Authed, type Call, searchText, type TaskRow, toTask } from "./tasks.handler.ts";
+import { cursorPosition, type listInput, type Sort } from "./tasks.schema.ts";
+
+type FindMany = NonNullable<Parameters<Context["db"]["prisma"]["task"]["findMany"]>[0]>;
+type Where = NonNullable<FindMany["where"]>;
+type OrderBy = FindMany["orderBy"];
+
+type SortKey = "created_at" | "due_date" | "priority";
+const COLUMN = { created_at: "createdAt", due_date: "dueDate", priority: "priorityRank" } as const;
+
+/** Where a page starts: after the row with this sort value and id. For due_date, null is the undated segment. */
+interface Position {
+  value: Date | number | null;
+  id: string;
+}
+
+const valueOf = (row: TaskRow, key: SortKey): Date | number | null => row[COLUMN[key]];
+
+/** One ordered query over one index range. */
+interface Segment {
+  where: Where;
+  orderBy: OrderBy;
+}
+
+/**
+ * Rows of `extra` strictly after `after` in (column, id) order. Keyset, never offset, so inserts and
+ * deletes between pages cannot shift what a cursor points at.
+ */
+function keysetSegment(column: "createdAt" | "dueDate" | "priorityRank", desc: boolean, extra: Where, after?: Position): Segment {
+  const [op, bound] = desc ? (["lt", "lte"] as const) : (["gt", "gte"] as const);
+  const direction = desc ? "desc" : "asc";
+  // (column, id) > (v, id0) written as `column >= v AND (column > v OR id > id0)`: the first term lets
+  // SQLite seek into the index instead of scanning the owner's rows up to the cursor.
+  const keyset: Where | undefined = after && {
+    [column]: { [bound]: after.value },
+    OR: [{ [column]: { [op]: after.value } }, { id: { [op]: after.id } }],
+  };
+  return { where: { AND: [extra, ...(keyset ? [keyset] : [])] }, orderBy: [{ [column]: direction }, { id: direction }] };
+}
+
+/**
+ * The segments to read, in order, from `after` on. due_date is two segments (dated tasks by due date,
+ * then undated ones by id) rather than NULLS LAST, so each is a range scan of the (owner, due_date, id) index.
+ */
+function segmentsFrom(key: SortKey, desc: boolean, after?: Position): Segment[] {
+  if (key !== "due_date") return [keysetSegment(COLUMN[key], desc, {}, after)];
+  const direction = desc ? "desc" : "asc";
+  const undated: Segment = {
+    where: { dueDate: null, ...(after?.value === null && { id: { [desc ? "lt" : "gt"]: after.id } }) },
+    orderBy: { id: direction },
+  };
+  if (after?.value === null) return [undated];
+  return [keysetSegment("dueDate", desc, { dueDate: { not: null } }, after), undated];
+}
+
+/** Up to `take` rows after `after`, across segments. */
+async function scan(ctx: Authed, filter: Where, key: SortKey, desc: boolean, after: Position | undefined, take: number) {
+  const rows: TaskRow[] = [];
+  for (const segment of segmentsFrom(key, desc, after)) {
+    if (rows.length >= take) break;
+    rows.push(
+      ...(await ctx.db.prisma.task.findMany({ where: { AND: [filter, segment.where] }, orderBy: segment.orderBy, take: take - rows.length })),
+    );
+  }
+  return rows;
+}
+
+function decodePosition(cursor: string | undefined, sort: Sort, key: SortKey): Position | undefined {
+  // The schema names the sort: a cursor from another sort does not decode (400).
+  const decoded = decodeCursor(cursor, cursorPosition(sort, key));
+  if (!decoded) return undefined;
+  const { value, id } = decoded;
+  return { value: typeof value === "string" ? new Date(value) : value, id };
+}
+
+const encodePosition = (sort: Sort, key: SortKey) => (row: TaskRow) => {
+  const value = valueOf(row, key);
+  return { sort, value: value instanceof Date ? value.toISOString() : value, id: row.id };
+};
+
+// Rows a wildcard `q` lets through that do not really contain it are skipped; read more per round then.
+const WILDCARD_BATCH = 200;
+
+export async function listTasks({ ctx, input }: Call<typeof listInput>) {
+  const key = input.sort.replace(/^-/, "") as SortKey;
+  const desc = input.sort.startsWith("-");
+  let after = decodePosition(input.cursor, input.sort, key);
+  const q = input.q ? searchText(input.q) : undefined;
+
+  // Ownership is part of every query. Prisma's `contains` is SQLite LIKE without an ESCAPE clause, so `%`
+  // and `_` in q act as wildcards there: LIKE only narrows the rows, and `includes` decides literally.
+  const filter: Where = {
+    ownerId: ctx.auth.user.id,
+    ...(input.status && { status: input.status }),
+    ...(input.priority && { priority: input.priority }),
+    ...(q && { OR: [{ titleSearch: { contains: q } }, { descriptionSearch: { contains: q } }] }),
+  };
+  const matches = (row: TaskRow) => q === undefined || row.titleSearch.includes(q) || row.descriptionSearch.includes(q);
+  const exactLike = q === undefined || !/[%_]/.test(q);
+
+  // One row past the page tells whether another page follows.
+  const wanted = input.limit + 1;
+  const found: TaskRow[] = [];
+  for (;;) {
+    const take = exactLike ? wanted - found.length : Math.max(wanted - found.length, WILDCARD_BATCH);
+    const rows = await scan(ctx, filter, key, desc, after, take);
+    found.push(...rows.filter(matches));
+    const last = rows.at(-1);
+    if (rows.length < take || found.length >= wanted || !last) break;
+    after = { value: valueOf(last, key), id: last.id };
+  }
+  return success(toPage(found.slice(0, wanted), input.limit, toTask, encodePosition(input.sort, key)));
+}
