@@ -1,8 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadConfig } from "@tessera/config";
 import { createDatabase } from "@tessera/db";
+import { expect } from "vitest";
+import { AppError } from "./envelope.ts";
 import { createCaller } from "./root.ts";
 import { createServices, type Services } from "./services/index.ts";
 import { createContext, type RequestInfo } from "./trpc.ts";
@@ -24,3 +27,26 @@ export async function createTestServices(env: Record<string, string> = {}) {
     },
   };
 }
+
+export type TestEnv = Awaited<ReturnType<typeof createTestServices>>;
+export type Caller = ReturnType<TestEnv["caller"]>;
+
+/** A new account (or the named one) with a logged-in caller. */
+export async function signedInCaller(env: TestEnv, username = `u_${randomUUID().slice(0, 12)}`): Promise<Caller> {
+  const password = "Corr3ct-horse";
+  await env.caller().auth.register({ username, email: `${username}@example.com`, password, full_name: "T", gender: "other" });
+  const { access_token } = (await env.caller().auth.token({ username, password })).data;
+  return env.caller({ authorization: `Bearer ${access_token}` });
+}
+
+/** The AppError a call rejects with (fails the test when it succeeds or throws something else). */
+export async function rejection(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(() => null, (e: unknown) => e);
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+export const appCodeOf = async (promise: Promise<unknown>): Promise<string> => (await rejection(promise)).appCode;
+
+/** The contract's task order, for tests of every surface. */
+export { compareFor, ids, SORTS, type SortName } from "./router/tasks/tasks.testing.ts";

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/server.ts";
 import {
   call, decodeJwt, expectError, expectSuccess, login, me, rawRequest, registerUser, signHs256, sleep, unsignedJwt, userWithSession,
-} from "./helpers.ts";
+} from "../testing/http.ts";
 
 let server: TestServer;
 beforeAll(async () => {

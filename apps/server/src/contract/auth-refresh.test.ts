@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/server.ts";
 import {
   call, detailPaths, expectError, expectSuccess, login, me, type Reply, type TokenPair, sleep, userWithSession,
-} from "./helpers.ts";
+} from "../testing/http.ts";
 
 let server: TestServer;
 beforeAll(async () => {

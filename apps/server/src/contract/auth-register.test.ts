@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/server.ts";
 import {
   call, detailPaths, expectError, expectSuccess, login, me, newUser, PASSWORD, type RegisterInput, registerUser, uniqueName,
-} from "./helpers.ts";
+} from "../testing/http.ts";
 
 let server: TestServer;
 beforeAll(async () => {

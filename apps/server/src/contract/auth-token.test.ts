@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/server.ts";
 import {
   call, decodeJwt, detailPaths, expectError, expectSuccess, me, PASSWORD, type Reply, registerUser, sleep, uniqueName,
-} from "./helpers.ts";
+} from "../testing/http.ts";
 
 const ROUTES = ["/api/token", "/api/login"] as const;
 

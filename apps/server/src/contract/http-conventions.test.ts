@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/server.ts";
 import {
   call, expectError, expectJsonEnvelope, expectNoLeak, expectSuccess, newUser, rawRequest, type Reply, userWithSession,
-} from "./helpers.ts";
+} from "../testing/http.ts";
 
 let server: TestServer;
 let token: string;

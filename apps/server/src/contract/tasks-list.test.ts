@@ -1,7 +1,8 @@
 /** GET /api/tasks over real HTTP: filters, q, the six sorts, cursor walks, and list errors — API.md "Tasks". */
+import { compareFor, ids, SORTS, type SortName } from "@tessera/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/server.ts";
-import { call, detailPaths, expectError, expectSuccess, userWithSession } from "./helpers.ts";
+import { call, detailPaths, expectError, expectSuccess, userWithSession } from "../testing/http.ts";
 
 interface Task {
   id: string;
@@ -14,10 +15,8 @@ interface Task {
   updated_at: string;
 }
 
-const SORTS = ["created_at", "-created_at", "due_date", "-due_date", "priority", "-priority"] as const;
 const STATUSES = ["todo", "in_progress", "done"] as const;
 const PRIORITIES = ["low", "medium", "high"] as const;
-const RANK = { low: 0, medium: 1, high: 2 }; // API.md: low < medium < high
 // Repeated instants (one written two ways) make ties that only the id can break.
 const DUES = ["2030-05-01T12:00:00Z", "2030-05-01T14:00:00+02:00", "2029-12-31T23:59:59.999Z", "2031-01-01T00:00:00-05:00"];
 
@@ -67,23 +66,7 @@ async function walk(token: string, query: Record<string, string | number>, betwe
   }
 }
 
-/** The contract's order: sort key, then id in the same direction; undated tasks last in both due_date orders. */
-function compareFor(sort: string) {
-  const sign = sort.startsWith("-") ? -1 : 1;
-  const key = sort.replace(/^-/, "");
-  const byId = (a: Task, b: Task) => sign * (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  return (a: Task, b: Task): number => {
-    if (key === "due_date") {
-      if ((a.due_date === null) !== (b.due_date === null)) return a.due_date === null ? 1 : -1;
-      if (a.due_date === null) return byId(a, b);
-      return sign * (Date.parse(a.due_date) - Date.parse(b.due_date!)) || byId(a, b);
-    }
-    if (key === "priority") return sign * (RANK[a.priority] - RANK[b.priority]) || byId(a, b);
-    return sign * (Date.parse(a.created_at) - Date.parse(b.created_at)) || byId(a, b);
-  };
-}
-const ids = (tasks: Task[]) => tasks.map((t) => t.id);
-const sorted = (tasks: Task[], sort: string) => ids([...tasks].sort(compareFor(sort)));
+const sorted = (tasks: Task[], sort: SortName) => ids([...tasks].sort(compareFor(sort)));
 
 describe("GET /api/tasks: orders and walks", () => {
   it.each(["/api/tasks", "/api/tasks/"])("answers %s with the first page, newest first by default", async (path) => {

@@ -1,10 +1,12 @@
 /** The tasks procedures through @trpc/client at /trpc: same inputs, outputs and codes as REST (API.md "Operations"). */
 import { randomUUID } from "node:crypto";
 import type { AppRouter } from "@tessera/api";
-import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
+import { TRPCClientError } from "@trpc/client";
+import { compareFor, SORTS } from "@tessera/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { trpcClient } from "../testing/clients.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
-import { call, expectSuccess, userWithSession } from "./helpers.ts";
+import { call, expectSuccess, userWithSession } from "../testing/http.ts";
 
 let server: TestServer;
 let aliceToken: string;
@@ -19,11 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-function client(token?: string) {
-  return createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: `${server.url}/trpc`, headers: token ? { authorization: `Bearer ${token}` } : {} })],
-  });
-}
+const client = (token?: string) => trpcClient(server.url, token);
 
 type Task = Awaited<ReturnType<typeof alice.tasks.get.query>>["data"];
 
@@ -35,22 +33,6 @@ async function failure(promise: Promise<unknown>) {
   return { appCode: data?.appCode, httpStatus: data?.httpStatus, paths: data?.details?.map((d) => d.path) };
 }
 
-const RANK = { low: 0, medium: 1, high: 2 }; // API.md: low < medium < high
-const SORTS = ["created_at", "-created_at", "due_date", "-due_date", "priority", "-priority"] as const;
-function compareFor(sort: string) {
-  const sign = sort.startsWith("-") ? -1 : 1;
-  const key = sort.replace(/^-/, "");
-  const byId = (a: Task, b: Task) => sign * (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  return (a: Task, b: Task): number => {
-    if (key === "due_date") {
-      if ((a.due_date === null) !== (b.due_date === null)) return a.due_date === null ? 1 : -1;
-      if (a.due_date === null) return byId(a, b);
-      return sign * (Date.parse(a.due_date) - Date.parse(b.due_date!)) || byId(a, b);
-    }
-    if (key === "priority") return sign * (RANK[a.priority] - RANK[b.priority]) || byId(a, b);
-    return sign * (Date.parse(a.created_at) - Date.parse(b.created_at)) || byId(a, b);
-  };
-}
 
 describe("tasks through tRPC", () => {
   it("creates, reads, updates (PUT and PATCH twins) and deletes, matching the REST representation", async () => {

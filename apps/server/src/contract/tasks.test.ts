@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/server.ts";
-import { call, type CallOptions, detailPaths, expectError, expectSuccess, userWithSession } from "./helpers.ts";
+import { call, type CallOptions, detailPaths, expectError, expectSuccess, userWithSession } from "../testing/http.ts";
 
 let server: TestServer;
 let alice: string;

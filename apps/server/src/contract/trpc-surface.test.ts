@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/server.ts";
-import { call, type CallOptions, expectNoLeak, expectSuccess, newUser, type Reply, uniqueName, userWithSession } from "./helpers.ts";
+import { call, type CallOptions, expectNoLeak, expectSuccess, newUser, type Reply, uniqueName, userWithSession } from "../testing/http.ts";
 
 let server: TestServer;
 beforeAll(async () => {

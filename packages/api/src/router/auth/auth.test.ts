@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AppError } from "../../envelope.ts";
-import { createTestServices } from "../../testing.ts";
+import type { AppError } from "../../envelope.ts";
+import { appCodeOf, createTestServices } from "../../testing.ts";
 
 let env: Awaited<ReturnType<typeof createTestServices>>;
 beforeAll(async () => {
@@ -15,12 +15,6 @@ const account = (username: string) => ({
   full_name: "Test User",
   gender: "other" as const,
 });
-
-const appCodeOf = async (promise: Promise<unknown>) => {
-  const error = await promise.then(() => null, (e: unknown) => e);
-  expect(error).toBeInstanceOf(AppError);
-  return (error as AppError).appCode;
-};
 
 const login = async (username: string, password = account(username).password) =>
   (await env.caller().auth.token({ username, password })).data;

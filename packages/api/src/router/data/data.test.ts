@@ -1,17 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../envelope.ts";
-import { createTestServices } from "../../testing.ts";
+import { createTestServices, signedInCaller } from "../../testing.ts";
 
 let env: Awaited<ReturnType<typeof createTestServices>>;
 let alice: ReturnType<typeof env.caller>;
 let bob: ReturnType<typeof env.caller>;
-
-async function signIn(username: string) {
-  const password = "Corr3ct-horse";
-  await env.caller().auth.register({ username, email: `${username}@example.com`, password, full_name: username, gender: "other" });
-  const { data } = await env.caller().auth.token({ username, password });
-  return env.caller({ authorization: `Bearer ${data.access_token}` });
-}
 
 const codeOf = (promise: Promise<unknown>) =>
   promise.then(
@@ -21,8 +14,8 @@ const codeOf = (promise: Promise<unknown>) =>
 
 beforeAll(async () => {
   env = await createTestServices();
-  alice = await signIn("alice");
-  bob = await signIn("bob");
+  alice = await signedInCaller(env, "alice");
+  bob = await signedInCaller(env, "bob");
 });
 afterAll(() => env.cleanup());
 

@@ -1,8 +1,8 @@
 /** tasks.list through createCaller: orders, keyset walks, filters, q, and list errors. */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTestServices } from "../../testing.ts";
+import { appCodeOf, type Caller, createTestServices, rejection, signedInCaller, type TestEnv } from "../../testing.ts";
 import {
-  appCodeOf, type Caller, compareFor, ids, newUser, rejection, SORTS, type TestEnv, walk, type WireTask,
+  compareFor, ids, SORTS, walk, type WireTask,
 } from "./tasks.testing.ts";
 
 const STATUSES = ["todo", "in_progress", "done"] as const;
@@ -18,7 +18,7 @@ const base = Date.now() + 60_000;
 
 beforeAll(async () => {
   env = await createTestServices();
-  [alice, bob] = [await newUser(env), await newUser(env)];
+  [alice, bob] = [await signedInCaller(env), await signedInCaller(env)];
   // 45 tasks on 9 distinct creation instants (fake clock): five tasks share each created_at.
   try {
     for (let i = 0; i < 45; i++) {
@@ -99,7 +99,7 @@ describe("q", () => {
   let carol: Caller;
   const made: Record<string, string> = {};
   beforeAll(async () => {
-    carol = await newUser(env);
+    carol = await signedInCaller(env);
     const rows = [
       ["milk", "Buy MILK", ""], ["desc", "Groceries", "Almond MilK and honey"], ["silk", "Silk scarf", ""],
       ["pct", "100% done", ""], ["nopct", "1000 done", ""], ["under", "a_b", ""], ["nounder", "axb", ""],
@@ -124,7 +124,7 @@ describe("q", () => {
   });
 
   it("pages literally through many rows that only match as a LIKE pattern", async () => {
-    const dave = await newUser(env);
+    const dave = await signedInCaller(env);
     const real: string[] = [];
     for (let i = 0; i < 40; i++) {
       const { data } = await dave.tasks.create({ title: i % 8 === 3 ? `x a_b ${i}` : `x a${i % 10}b ${i}` });
@@ -137,7 +137,7 @@ describe("q", () => {
 
 describe("inserts and deletes between pages", () => {
   it.each(SORTS)("sort=%s: tasks present throughout appear exactly once", async (sort) => {
-    const erin = await newUser(env);
+    const erin = await signedInCaller(env);
     const original: WireTask[] = [];
     for (let i = 0; i < 20; i++) {
       original.push((await erin.tasks.create({ title: `o${i}`, priority: PRIORITIES[i % 3], due_date: i % 3 ? DUES[i % 5]! : null })).data);

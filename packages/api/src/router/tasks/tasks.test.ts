@@ -1,15 +1,14 @@
 /** tasks.create/get/update/patch/delete through createCaller: shapes, validation, ownership. */
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTestServices } from "../../testing.ts";
-import { appCodeOf, type Caller, newUser, rejection, type TestEnv } from "./tasks.testing.ts";
+import { appCodeOf, type Caller, createTestServices, rejection, signedInCaller, type TestEnv } from "../../testing.ts";
 
 let env: TestEnv;
 let alice: Caller;
 let bob: Caller;
 beforeAll(async () => {
   env = await createTestServices();
-  [alice, bob] = [await newUser(env), await newUser(env)];
+  [alice, bob] = [await signedInCaller(env), await signedInCaller(env)];
 });
 afterAll(() => env.cleanup());
 afterEach(() => void vi.useRealTimers());

@@ -1,5 +1,5 @@
 /**
- * Shared helpers for the HTTP contract tests (../../../../../shared/API.md).
+ * Shared helpers for the HTTP contract tests (API.md).
  * Everything here talks to a real server over HTTP; nothing reaches into the implementation.
  */
 import { createHmac, randomUUID } from "node:crypto";
