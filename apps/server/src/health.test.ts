@@ -1,4 +1,6 @@
+import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { health } from "./http/health.ts";
 import { startTestServer, type TestServer } from "./testing/server.ts";
 
 let server: TestServer;
@@ -21,5 +23,21 @@ describe("operations routes", () => {
     expect(kept.headers.get("x-request-id")).toBe("abc.DEF_123-x");
     const replaced = await fetch(`${server.url}/healthz`, { headers: { "X-Request-Id": "bad id!" } });
     expect(replaced.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe("/readyz when the database does not answer", () => {
+  it("answers 503 NOT_READY with the error envelope", async () => {
+    const app = express().use(health(() => Promise.reject(new Error("database is down"))));
+    const listener = app.listen(0);
+    await new Promise((resolve) => listener.once("listening", resolve));
+    try {
+      const { port } = listener.address() as { port: number };
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ status: "error", code: "NOT_READY" });
+    } finally {
+      listener.close();
+    }
   });
 });

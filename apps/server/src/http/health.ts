@@ -1,16 +1,16 @@
-import type { Database } from "@tessera/db";
 import { Router } from "express";
 import { sendError } from "./send.ts";
 
-export function health(db: Database): Router {
+/** `/healthz`: the process is up. `/readyz`: `isReady` (the database, and later Redis) answers. */
+export function health(isReady: () => Promise<void>): Router {
   const router = Router();
   router.get("/healthz", (_req, res) => void res.json({ status: "success" }));
   router.get("/readyz", async (_req, res) => {
     try {
-      await db.ping();
+      await isReady();
       res.json({ status: "success" });
     } catch {
-      sendError(res, "NOT_READY", "The database does not answer.");
+      sendError(res, "NOT_READY", "A backing service does not answer.");
     }
   });
   return router;
