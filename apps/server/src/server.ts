@@ -1,6 +1,6 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { createServices } from "@tessera/api";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { createServices, type Services } from "@tessera/api";
 import type { Config } from "@tessera/config";
 import { createDatabase } from "@tessera/db";
 import { pino, type Logger } from "pino";
@@ -10,8 +10,44 @@ export interface RunningServer {
   server: Server;
   url: string;
   logger: Logger;
-  /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), closes the DB. */
+  services: Services;
+  /**
+   * Stops accepting, cuts open event streams (subscriptions), lets in-flight requests finish (up to the
+   * shutdown timeout), closes the DB.
+   */
   close(): Promise<void>;
+}
+
+const isEventStream = (res: ServerResponse) => /^text\/event-stream\b/i.test(String(res.getHeader("content-type") ?? ""));
+
+/**
+ * What server.close() would otherwise wait for until the forced close, though nothing is in flight there:
+ * - event streams (subscriptions), which end only when their client leaves. Cutting one makes its client
+ *   reconnect (to another process, behind a load balancer), and tRPC aborts the subscription's signal,
+ *   which releases it;
+ * - connections that have not sent a byte: a client's spare sockets, which closeIdleConnections() leaves
+ *   open (clients open them while another connection is busy, e.g. with a stream).
+ */
+function lingering(server: Server) {
+  const responses = new Set<ServerResponse>();
+  const unused = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    unused.add(socket);
+    socket.once("close", () => unused.delete(socket));
+  });
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    unused.delete(req.socket);
+    responses.add(res);
+    res.once("close", () => responses.delete(res));
+  });
+  return {
+    cutStreams() {
+      for (const res of responses) if (isEventStream(res)) res.destroy();
+    },
+    closeUnused() {
+      for (const socket of unused) if (socket.bytesRead === 0) socket.destroy();
+    },
+  };
 }
 
 /** Builds everything from a config and listens; used by main.ts and by the tests. */
@@ -19,6 +55,7 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
   const db = await createDatabase({ url: config.databaseUrl });
   const services = createServices(config, db);
   const server = createServer(createApp({ services, logger, trustProxy: config.trustProxy }));
+  const connections = lingering(server);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, resolve);
@@ -31,11 +68,16 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
     (closing ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      connections.closeUnused();
+      connections.cutStreams();
+      // A subscription still being authenticated now starts streaming a moment later: keep cutting.
+      const sweep = setInterval(connections.cutStreams, 100);
       const force = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       await closed;
+      clearInterval(sweep);
       clearTimeout(force);
       await db.close();
     })());
 
-  return { server, url: `http://${host}:${port}`, logger, close };
+  return { server, url: `http://${host}:${port}`, logger, services, close };
 }

@@ -15,10 +15,10 @@ afterEach(() => {
 });
 
 /** Starts the real entry point on a free port and resolves with its URL once it listens. */
-function startMain(): Promise<string> {
+function startMain(env: Record<string, string> = {}): Promise<string> {
   dataDir = mkdtempSync(path.join(tmpdir(), "tessera-shutdown-"));
   child = spawn(process.execPath, ["--import", "tsx", MAIN], {
-    env: { ...process.env, ENV: "test", PORT: "0", DATA_DIR: dataDir, BCRYPT_COST: "12", LOG_LEVEL: "info" },
+    env: { ...process.env, ENV: "test", PORT: "0", DATA_DIR: dataDir, BCRYPT_COST: "12", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {
@@ -48,5 +48,46 @@ describe("graceful shutdown", () => {
     expect(response.status).toBe(201);
     expect(await exited).toBe(0);
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+
+  it("cuts open subscriptions at once, still finishing in-flight requests, instead of waiting for the timeout", async () => {
+    // Far longer than the test may take: exiting in time shows the stream was cut, not force-closed.
+    const url = await startMain({ SHUTDOWN_TIMEOUT_MS: "60000" });
+    const exited = new Promise<number | null>((resolve) => child!.once("exit", (code) => resolve(code)));
+    const json = { "Content-Type": "application/json" };
+    const user = { username: "watcher", email: "watcher@example.com", password: "Str0ng!Passw0rd", full_name: "W", gender: "other" };
+    expect((await fetch(`${url}/api/register`, { method: "POST", headers: json, body: JSON.stringify(user) })).status).toBe(201);
+    const login = await fetch(`${url}/api/token`, { method: "POST", headers: json, body: JSON.stringify(user) });
+    const { access_token } = ((await login.json()) as { data: { access_token: string } }).data;
+
+    const stream = await fetch(`${url}/trpc/tasks.onChange`, {
+      headers: { Accept: "text/event-stream", Authorization: `Bearer ${access_token}` },
+    });
+    const reader = stream.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    while (!text.includes("event: connected")) text += decoder.decode((await reader.read()).value);
+    const streamEnded = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        text += decoder.decode(value);
+      }
+    })().catch(() => undefined); // a cut connection may end the body with an error: either way it ended
+
+    const inFlight = fetch(`${url}/api/register`, {
+      method: "POST",
+      headers: { ...json, Connection: "close" },
+      body: JSON.stringify({ ...user, username: "late", email: "late@example.com" }),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const signalled = Date.now();
+    child!.kill("SIGTERM");
+    await streamEnded;
+    expect((await inFlight).status).toBe(201);
+    expect(await exited).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(10_000);
+    // Cut, not completed: without tRPC's "return" event the client's EventSource reconnects.
+    expect(text).not.toContain("event: return");
   });
 });

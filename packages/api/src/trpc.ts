@@ -36,6 +36,12 @@ const t = initTRPC
   .create({
     // Never send stack traces, whatever NODE_ENV says.
     isDev: false,
+    // Subscriptions (SSE). A ping after 15 s of quiet keeps proxies from closing an idle stream, and its
+    // write is how a client that vanished without closing its connection is eventually noticed (and its
+    // subscription released). A client that hears nothing, not even a ping, for 40 s reconnects.
+    // A stream is authenticated once, when it opens; ending it every 5 minutes makes the client reconnect
+    // and authenticate again, so a logged-out or deactivated session stops receiving within that time.
+    sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 40_000 }, maxDurationMs: 5 * 60_000 },
     errorFormatter({ shape, error }) {
       const envelope = toErrorEnvelope(error);
       return {

@@ -5,6 +5,9 @@ import { pinoHttp } from "pino-http";
 
 const VALID_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
+/** SSE clients send their access token in the `connectionParams` query parameter (EventSource has no headers). */
+const redactUrl = (url: string) => url.replace(/([?&]connectionParams=)[^&]*/g, "$1[redacted]");
+
 /** One JSON log line per request, keyed by the request id that is also sent back as X-Request-Id. */
 export const requestLogging = (logger: Logger) =>
   pinoHttp({
@@ -20,7 +23,7 @@ export const requestLogging = (logger: Logger) =>
       req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
         id: req.id,
         method: req.method,
-        url: req.url,
+        url: redactUrl(req.url),
         remoteAddress: req.remoteAddress,
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

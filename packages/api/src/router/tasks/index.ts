@@ -1,6 +1,6 @@
 import { protectedProcedure, router } from "../../trpc.ts";
 import { listTasks } from "./list.handler.ts";
-import { createTask, deleteTask, getTask, updateTask } from "./tasks.handler.ts";
+import { createTask, deleteTask, getTask, taskChanges, updateTask } from "./tasks.handler.ts";
 import {
   createdOutput, createInput, deletedOutput, idInput, listInput, listOutput, taskOutput, updatedOutput, updateInput,
 } from "./tasks.schema.ts";
@@ -56,4 +56,7 @@ export const tasksRouter = router({
     .input(idInput)
     .output(deletedOutput)
     .mutation(deleteTask),
+
+  // Live updates over tRPC's SSE transport (httpSubscriptionLink); no `openapi` meta: not part of REST.
+  onChange: protectedProcedure.subscription(taskChanges),
 });

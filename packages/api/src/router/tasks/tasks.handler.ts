@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { AppError, done, success } from "../../envelope.ts";
 import type { Context } from "../../trpc.ts";
 import {
-  type createInput, type idInput, PRIORITY_RANK, type Priority, type Status, type Task, type updateInput,
+  type createInput, type idInput, PRIORITY_RANK, type Priority, type Status, type Task, type TaskEvent, type updateInput,
 } from "./tasks.schema.ts";
 
 export type Authed = Context & { auth: { user: { id: string } } };
@@ -42,6 +42,8 @@ export const toTask = (row: TaskRow): Task => ({
 
 const toDate = (value: string | null) => (value === null ? null : new Date(value));
 
+// Each write publishes its event once it has committed, and before answering: a client that holds the
+// reply and an open tasks.onChange subscription has the event on its way too.
 export async function createTask({ ctx, input }: Call<typeof createInput>) {
   const now = new Date();
   const row = await ctx.db.prisma.task.create({
@@ -60,7 +62,9 @@ export async function createTask({ ctx, input }: Call<typeof createInput>) {
       updatedAt: now,
     },
   });
-  return success(toTask(row), "Task created successfully.");
+  const task = toTask(row);
+  await ctx.taskEvents.publish(ctx.auth.user.id, { type: "created", task });
+  return success(task, "Task created successfully.");
 }
 
 export async function getTask({ ctx, input }: Call<typeof idInput>) {
@@ -80,15 +84,27 @@ export async function updateTask({ ctx, input }: Call<typeof updateInput>) {
     ...(input.due_date !== undefined && { dueDate: toDate(input.due_date) }),
   };
   if (Object.keys(changes).length === 0) {
-    // Nothing to change: answer with the task as it is, updated_at untouched.
+    // Nothing to change: answer with the task as it is, updated_at untouched, and tell no subscriber.
     return getTask({ ctx, input: { id: input.id } }).then((reply) => success(reply.data, "Task updated successfully."));
   }
   // One statement scoped to the owner: no window between a check and the write.
   const row = await ctx.db.prisma.task.update({ where, data: { ...changes, updatedAt: new Date() } }).catch(rethrowNotFound);
-  return success(toTask(row), "Task updated successfully.");
+  const task = toTask(row);
+  await ctx.taskEvents.publish(ctx.auth.user.id, { type: "updated", task });
+  return success(task, "Task updated successfully.");
 }
 
 export async function deleteTask({ ctx, input }: Call<typeof idInput>) {
-  await ctx.db.prisma.task.delete({ where: ownTask(ctx, input.id), select: { id: true } }).catch(rethrowNotFound);
+  const { id } = await ctx.db.prisma.task.delete({ where: ownTask(ctx, input.id), select: { id: true } }).catch(rethrowNotFound);
+  await ctx.taskEvents.publish(ctx.auth.user.id, { type: "deleted", id });
   return done("Task deleted successfully.");
+}
+
+/**
+ * tasks.onChange: the caller's own task events from now on, until the client goes away (tRPC aborts
+ * `signal` when the connection closes, which releases the subscription). No replay: a client that
+ * (re)connects should refetch what it shows, then apply events.
+ */
+export async function* taskChanges({ ctx, signal }: { ctx: Authed; signal: AbortSignal | undefined }): AsyncGenerator<TaskEvent, void> {
+  yield* ctx.taskEvents.subscribe(ctx.auth.user.id, signal);
 }

@@ -101,6 +101,18 @@ export const taskSchema = z.object({
 
 export type Task = z.infer<typeof taskSchema>;
 
+/**
+ * What tasks.onChange pushes, one per committed write to one of the caller's tasks. created and updated
+ * carry the task as the REST routes answer it; deleted carries only the id, since the task is gone.
+ */
+export const taskEventSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("created"), task: taskSchema }),
+  z.object({ type: z.literal("updated"), task: taskSchema }),
+  z.object({ type: z.literal("deleted"), id: z.uuid() }),
+]);
+
+export type TaskEvent = z.infer<typeof taskEventSchema>;
+
 /** A cursor names the sort it belongs to and the last row's sort value and id; due_date's null is the undated segment. */
 const cursorValue = {
   created_at: z.iso.datetime(),
