@@ -10,13 +10,16 @@ try {
   process.exit(1);
 }
 
-const running = await startServer(config);
-running.logger.info({ url: running.url, env: config.env }, "Tessera is listening");
-
+// Handlers first: a signal that arrives while the server is still starting waits for it, then stops it.
+const starting = startServer(config);
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, async () => {
+    const running = await starting;
     running.logger.info({ signal }, "shutting down");
     await running.close();
     process.exit(0);
   });
 }
+
+const running = await starting;
+running.logger.info({ url: running.url, env: config.env }, "Tessera is listening");

@@ -32,7 +32,8 @@ function startMain(env: Record<string, string> = {}): Promise<string> {
   });
 }
 
-describe("graceful shutdown", () => {
+// Each case starts the real entry point (tsx) and bcrypt at cost 12: slow on a loaded 2-core machine.
+describe("graceful shutdown", { timeout: 120_000 }, () => {
   it("finishes in-flight requests on SIGTERM, refuses new ones, and exits 0", async () => {
     const url = await startMain();
     const exited = new Promise<number | null>((resolve) => child!.once("exit", (code) => resolve(code)));

@@ -100,25 +100,29 @@ export function errorEnvelope(code: AppCode, message: string): ErrorEnvelope {
   return toErrorEnvelope(new AppError(code, message));
 }
 
-export const success = <T>(data: T, message?: string) => ({
-  status: "success" as const,
-  ...(message !== undefined && { message }),
-  data,
-});
+export function success<T>(data: T): { status: "success"; data: T };
+export function success<T>(data: T, message: string): { status: "success"; message: string; data: T };
+export function success<T>(data: T, message?: string) {
+  return { status: "success" as const, ...(message !== undefined && { message }), data };
+}
 
 /** A success that carries only a message (writes without a body to return). */
 export const done = (message: string) => ({ status: "success" as const, message });
 
 /** Zod schemas of the envelopes, for procedure outputs and the OpenAPI document. */
-export const envelopeSchema = <T extends z.ZodType>(data: T, message?: string) =>
-  z.object({
-    status: z.literal("success"),
-    ...(message !== undefined && { message: z.string().meta({ example: message }) }),
-    data,
-  });
+const successSchema = z.object({ status: z.literal("success") });
 
-export const messageEnvelopeSchema = (message: string) =>
-  z.object({ status: z.literal("success"), message: z.string().meta({ example: message }) });
+export const messageEnvelopeSchema = (message: string) => successSchema.extend({ message: z.string().meta({ example: message }) });
+
+const dataEnvelope = <T extends z.ZodType>(data: T) => successSchema.extend({ data });
+const messageDataEnvelope = <T extends z.ZodType>(data: T, message: string) => messageEnvelopeSchema(message).extend({ data });
+
+/** `{status, data}`, or `{status, message, data}` for routes that always say something. */
+export function envelopeSchema<T extends z.ZodType>(data: T): ReturnType<typeof dataEnvelope<T>>;
+export function envelopeSchema<T extends z.ZodType>(data: T, message: string): ReturnType<typeof messageDataEnvelope<T>>;
+export function envelopeSchema<T extends z.ZodType>(data: T, message?: string) {
+  return message === undefined ? dataEnvelope(data) : messageDataEnvelope(data, message);
+}
 
 export const errorEnvelopeSchema = z
   .object({

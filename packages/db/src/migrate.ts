@@ -43,12 +43,12 @@ export function applyMigrations(databaseUrl: string, migrations = readMigrations
   const db = new Database(sqliteFilePath(databaseUrl));
   try {
     db.pragma("busy_timeout = 10000");
-    db.pragma("journal_mode = WAL");
-    db.exec(CREATE_MIGRATIONS_TABLE);
-    // BEGIN IMMEDIATE takes the write lock up front, so a second process waits here
-    // and then sees the first one's migrations as applied.
+    // BEGIN IMMEDIATE takes the write lock up front (waiting out another process's), so a second
+    // process waits here and then sees the first one's migrations as applied. Everything, the
+    // bookkeeping table included, happens under that lock; WAL mode is set later by createDatabase.
     db.exec("BEGIN IMMEDIATE");
     try {
+      db.exec(CREATE_MIGRATIONS_TABLE);
       const applied = new Map(
         (db.prepare(`SELECT migration_name, checksum FROM "_prisma_migrations" WHERE rolled_back_at IS NULL AND finished_at IS NOT NULL`)
           .all() as { migration_name: string; checksum: string }[]).map((row) => [row.migration_name, row.checksum]),

@@ -1,0 +1,122 @@
+import type { Operation, TRPCLink } from "@trpc/client";
+import type { Observable, Observer, Unsubscribable } from "@trpc/server/observable";
+import { localError, toTesseraError } from "./errors.ts";
+import type { TesseraRouter } from "./router.ts";
+import type { Session } from "./session.ts";
+
+/** Set on an operation's context: the access token it was sent with (undefined: none). */
+export const SENT_TOKEN = "tessera.sentToken";
+
+/** Public procedures that take credentials: they never carry the Bearer token, nor trigger a refresh. */
+const CREDENTIAL_PATHS = new Set(["auth.register", "auth.token", "auth.login", "auth.refresh"]);
+export const takesCredentials = (op: Pick<Operation, "path">) => CREDENTIAL_PATHS.has(op.path);
+
+/**
+ * A minimal observable. The SDK's only runtime import is @trpc/client, which does not re-export
+ * @trpc/server's `observable()`; links only ever `subscribe()` to what the next link returns.
+ */
+function observable<T, E>(start: (observer: Observer<T, E>) => () => void): Observable<T, E> {
+  const self = {
+    subscribe(target: Partial<Observer<T, E>>): Unsubscribable {
+      let closed = false;
+      let teardown: (() => void) | undefined;
+      const close = () => {
+        closed = true;
+        const run = teardown;
+        teardown = undefined;
+        run?.();
+      };
+      teardown = start({
+        next: (value) => {
+          if (!closed) target.next?.(value);
+        },
+        error: (error) => {
+          if (closed) return;
+          close();
+          target.error?.(error);
+        },
+        complete: () => {
+          if (closed) return;
+          close();
+          target.complete?.();
+        },
+      });
+      // start() may have finished synchronously, before teardown was assigned.
+      if (closed) close();
+      return { unsubscribe: close };
+    },
+    pipe: (...operators: ((source: unknown) => unknown)[]) => operators.reduce((source, operator) => operator(source), self as unknown),
+  };
+  return self as unknown as Observable<T, E>;
+}
+
+/**
+ * The first link. Turns every error into a TesseraError, and when a call is answered INVALID_TOKEN, refreshes
+ * the tokens (one refresh shared by all concurrent calls, see Session) and sends the call once more.
+ *
+ * A subscription may retry again once it has received data: a reconnection much later (tRPC's SSE link reconnects
+ * after network trouble) can find the access token expired, and deserves its own refresh.
+ */
+export function authLink(session: Session, subscriptionProblem: () => string | undefined): TRPCLink<TesseraRouter> {
+  return () => ({ op, next }) =>
+    observable((observer) => {
+      // A context of its own, so that headers() can note the token on it without touching the caller's object.
+      const context: Record<string, unknown> = { ...op.context };
+      let current: Unsubscribable | undefined;
+      let stopped = false;
+      let retried = false;
+
+      const send = () => {
+        current = next({ ...op, context }).subscribe({
+          next(envelope) {
+            // Data is progress; `started` is not: the SSE stream opens with it even when the procedure then refuses.
+            const kind = (envelope.result as { type?: string }).type;
+            if (kind === undefined || kind === "data") retried = false;
+            observer.next(envelope);
+          },
+          error(cause) {
+            const error = toTesseraError(cause);
+            if (error.code !== "INVALID_TOKEN" || retried || takesCredentials(op)) {
+              observer.error(error);
+              return;
+            }
+            retried = true;
+            session.recover(context[SENT_TOKEN] as string | undefined).then((retry) => {
+              if (stopped) return;
+              if (retry) start();
+              else observer.error(error);
+            }, () => observer.error(error));
+          },
+          complete: () => observer.complete(),
+        });
+      };
+
+      const start = () => {
+        if (op.type !== "subscription") return send();
+        const problem = subscriptionProblem();
+        if (problem) return observer.error(localError("NETWORK_ERROR", problem));
+        // connectionParams reads the token when the EventSource connects; note it here, where the op is at hand.
+        session.accessToken().then((token) => {
+          context[SENT_TOKEN] = token;
+          if (!stopped) send();
+        }, (cause) => observer.error(toTesseraError(cause)));
+      };
+
+      start();
+      return () => {
+        stopped = true;
+        current?.unsubscribe();
+      };
+    });
+}
+
+/**
+ * httpBatchLink's `headers`: one Authorization header per HTTP request, read once for the whole batch and noted on
+ * each operation, so that a failure is compared with the token that was really sent.
+ */
+export const bearerHeaders = (session: Session) => async ({ opList }: { opList: readonly Operation[] }) => {
+  const needsToken = opList.some((op) => !takesCredentials(op));
+  const token = needsToken ? await session.accessToken() : undefined;
+  for (const op of opList) op.context[SENT_TOKEN] = token;
+  return token ? { authorization: `Bearer ${token}` } : {};
+};
