@@ -27,7 +27,7 @@ describe("loadConfig", () => {
   });
 
   it("names the variable when a value is invalid", () => {
-    for (const [name, value] of [["PORT", "http"], ["ENV", "staging"], ["BCRYPT_COST", "2"], ["DATABASE_URL", "mysql://x"]]) {
+    for (const [name, value] of [["PORT", "http"], ["ENV", "staging"], ["BCRYPT_COST", "2"], ["DATABASE_URL", "mysql://x"], ["REDIS_URL", "localhost:6379"], ["DATABASE_POOL_MAX", "0"]]) {
       expect(() => loadConfig({ [name!]: value, DATA_DIR: freshDir() }, freshDir())).toThrow(
         expect.objectContaining({ name: "ConfigError", message: expect.stringContaining(name!) }),
       );

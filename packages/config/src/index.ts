@@ -17,7 +17,12 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, "data")),
   DATABASE_URL: z
     .string()
-    .regex(/^file:.+/, "must be a file: URL (SQLite)")
+    .regex(/^(file:.+|postgres(ql)?:\/\/.+)/, "must be a file: URL (SQLite) or a postgresql:// URL")
+    .optional(),
+  DATABASE_POOL_MAX: integer(1, 1000).default(10),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, "must be a redis:// or rediss:// URL")
     .optional(),
   JWT_SECRET: z.string().optional(),
   ACCESS_TOKEN_TTL_SECONDS: integer(1).default(3600),
@@ -37,6 +42,10 @@ export interface Config {
   port: number;
   dataDir: string;
   databaseUrl: string;
+  /** Most connections each process keeps to PostgreSQL (ignored for SQLite). */
+  databasePoolMax: number;
+  /** Shared state for several processes (throttling, task events); in-process state when absent. */
+  redisUrl: string | undefined;
   jwtSecret: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
@@ -75,6 +84,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, envDir 
     port: env.PORT,
     dataDir,
     databaseUrl: env.DATABASE_URL ?? `file:${path.join(dataDir, "tessera.db")}`,
+    databasePoolMax: env.DATABASE_POOL_MAX,
+    redisUrl: env.REDIS_URL,
     jwtSecret: resolveJwtSecret(env.ENV, env.JWT_SECRET, dataDir),
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
