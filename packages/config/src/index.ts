@@ -24,6 +24,7 @@ const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\/.+/, "must be a redis:// or rediss:// URL")
     .optional(),
+  REDIS_KEY_PREFIX: z.string().min(1).default("tessera:"),
   JWT_SECRET: z.string().optional(),
   ACCESS_TOKEN_TTL_SECONDS: integer(1).default(3600),
   REFRESH_TOKEN_TTL_SECONDS: integer(1).default(7 * 24 * 3600),
@@ -46,6 +47,8 @@ export interface Config {
   databasePoolMax: number;
   /** Shared state for several processes (throttling, task events); in-process state when absent. */
   redisUrl: string | undefined;
+  /** Prefix of every Redis key and channel: lets deployments (or test runs) share one Redis. */
+  redisKeyPrefix: string;
   jwtSecret: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
@@ -86,6 +89,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, envDir 
     databaseUrl: env.DATABASE_URL ?? `file:${path.join(dataDir, "tessera.db")}`,
     databasePoolMax: env.DATABASE_POOL_MAX,
     redisUrl: env.REDIS_URL,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX,
     jwtSecret: resolveJwtSecret(env.ENV, env.JWT_SECRET, dataDir),
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
