@@ -83,3 +83,10 @@ export function withoutCoercion<T extends z.ZodNumber | z.ZodBoolean>(schema: T)
   Object.defineProperty(schema._zod.def, "coerce", { get: () => false, set: () => undefined });
   return schema;
 }
+
+/**
+ * Text that is stored (or compared in SQL) may not contain U+0000: PostgreSQL text cannot hold it, and
+ * bcrypt would silently cut a password at it. Refused as a validation problem on every database alike.
+ */
+export const withoutNul = <T extends z.ZodString>(schema: T) =>
+  schema.refine((value) => !value.includes("\u0000"), "Must not contain the NUL character (U+0000).");

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { envelopeSchema, messageEnvelopeSchema } from "../../envelope.ts";
-import { type FieldCodes, withoutCoercion } from "../../validation.ts";
+import { type FieldCodes, withoutCoercion, withoutNul } from "../../validation.ts";
 
 export const GENDERS = ["male", "female", "non-binary", "other", "prefer_not_to_say"] as const;
 export const ROLES = ["user", "seller", "admin"] as const;
@@ -17,6 +17,7 @@ const password = z.string().superRefine((value, ctx) => {
     !/[^\p{L}\p{N}]/u.test(value) && "a special character",
   ].filter(Boolean);
   if (problems.length > 0) ctx.addIssue({ code: "custom", message: `Password must contain ${problems.join(", ")}.` });
+  if (value.includes("\u0000")) ctx.addIssue({ code: "custom", message: "Password must not contain the NUL character (U+0000)." });
   if (Buffer.byteLength(value, "utf8") > MAX_PASSWORD_BYTES) {
     ctx.addIssue({ code: "custom", message: `Password must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8.` });
   }
@@ -28,8 +29,7 @@ export const registerInput = z.object({
     .regex(/^[A-Za-z0-9_.-]{3,32}$/, "Username must be 3–32 characters: letters, digits, _ . or -."),
   email: z.email("Email must be a valid email address.").max(254, "Email must be at most 254 characters."),
   password,
-  full_name: z
-    .string()
+  full_name: withoutNul(z.string())
     .refine((value) => value.trim() !== "" && codePoints(value) <= 100, "Full name must be 1–100 characters."),
   age: withoutCoercion(z.number({ error: "Age must be a positive integer." }).int("Age must be a positive integer.").positive("Age must be a positive integer."))
     .nullish(),

@@ -92,6 +92,12 @@ describe("auth procedures through createCaller", () => {
     expect((error as AppError).retryAfter).toBeGreaterThan(0);
   });
 
+  it("refuses NUL characters instead of truncating or failing to store them", async () => {
+    const withNul = { ...account("nulcheck"), password: "Corr3ct-\u0000horse" };
+    expect(await appCodeOf(env.caller().auth.register(withNul))).toBe("INVALID_PASSWORD");
+    expect(await appCodeOf(env.caller().auth.register({ ...account("nulcheck"), full_name: "A\u0000B" }))).toBe("INVALID_REQUEST");
+  });
+
   it("treats empty credentials as missing", async () => {
     expect(await appCodeOf(env.caller().auth.token({ username: "", password: "" }))).toBe("MISSING_FIELDS");
     expect(await appCodeOf(env.caller().auth.refresh({ refresh_token: "" }))).toBe("MISSING_FIELDS");

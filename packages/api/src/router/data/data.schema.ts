@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { envelopeSchema, messageEnvelopeSchema } from "../../envelope.ts";
 import { cursorSchema, limitSchema, pageSchema } from "../../pagination.ts";
-import type { FieldCodes } from "../../validation.ts";
+import { type FieldCodes, withoutNul } from "../../validation.ts";
 
 const MAX_VALUE_BYTES = 64 * 1024;
 
@@ -13,8 +13,7 @@ export const keySchema = z
   }, "Key must be 1–255 characters with no control characters.")
   .meta({ description: "1–255 characters, no control characters. Percent-encoded in paths (a `/` as %2F)." });
 
-export const valueSchema = z
-  .string()
+export const valueSchema = withoutNul(z.string())
   .refine((value) => Buffer.byteLength(value, "utf8") <= MAX_VALUE_BYTES, "Value must be at most 64 KiB in UTF-8.")
   .meta({ description: "Any string of at most 64 KiB (UTF-8 bytes)." });
 
@@ -27,7 +26,7 @@ export const entryInput = z.object({ key: keySchema, value: valueSchema });
 export const listInput = z.object({
   limit: limitSchema,
   cursor: cursorSchema,
-  prefix: z.string().meta({ description: "Only keys starting with this text (case-sensitive, no wildcards)." }).optional(),
+  prefix: withoutNul(z.string()).meta({ description: "Only keys starting with this text (case-sensitive, no wildcards)." }).optional(),
 });
 
 export const listCursor = z.object({ key: z.string() });

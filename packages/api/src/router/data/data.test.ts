@@ -78,6 +78,8 @@ describe("data procedures", () => {
     expect(await codeOf(alice.data.create({ key: "k".repeat(256), value: "v" }))).toBe("INVALID_KEY");
     expect(await codeOf(alice.data.create({ key: "tab\there", value: "v" }))).toBe("INVALID_KEY");
     expect(await codeOf(alice.data.create({ key: "big", value: "é".repeat(32 * 1024 + 1) }))).toBe("INVALID_VALUE");
+    expect(await codeOf(alice.data.create({ key: "nul", value: "a\u0000b" }))).toBe("INVALID_VALUE");
+    expect(await codeOf(alice.data.list({ limit: 5, prefix: "\u0000" }))).toBe("INVALID_REQUEST");
     expect(await codeOf(alice.data.create({ key: "😀".repeat(255), value: "x".repeat(64 * 1024) }))).toBe("resolved");
   });
 });

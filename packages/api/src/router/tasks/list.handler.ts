@@ -90,16 +90,20 @@ export async function listTasks({ ctx, input }: Call<typeof listInput>) {
   let after = decodePosition(input.cursor, input.sort, key);
   const q = input.q ? searchText(input.q) : undefined;
 
-  // Ownership is part of every query. Prisma's `contains` is SQLite LIKE without an ESCAPE clause, so `%`
-  // and `_` in q act as wildcards there: LIKE only narrows the rows, and `includes` decides literally.
+  // Ownership is part of every query. Prisma's `contains` is LIKE without an ESCAPE clause, so `%` and `_`
+  // in q act as wildcards: LIKE only narrows the rows, and `includes` decides literally. `\` is LIKE's
+  // default escape character on PostgreSQL (not on SQLite), so LIKE gets only the pieces of q between
+  // backslashes (a row containing q contains each of them).
+  const pieces = q?.split("\\").filter((piece) => piece !== "") ?? [];
+  const mayContain = (field: "titleSearch" | "descriptionSearch"): Where => ({ AND: pieces.map((piece) => ({ [field]: { contains: piece } })) });
   const filter: Where = {
     ownerId: ctx.auth.user.id,
     ...(input.status && { status: input.status }),
     ...(input.priority && { priority: input.priority }),
-    ...(q && { OR: [{ titleSearch: { contains: q } }, { descriptionSearch: { contains: q } }] }),
+    ...(pieces.length > 0 && { OR: [mayContain("titleSearch"), mayContain("descriptionSearch")] }),
   };
   const matches = (row: TaskRow) => q === undefined || row.titleSearch.includes(q) || row.descriptionSearch.includes(q);
-  const exactLike = q === undefined || !/[%_]/.test(q);
+  const exactLike = q === undefined || !/[%_\\]/.test(q);
 
   // One row past the page tells whether another page follows.
   const wanted = input.limit + 1;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { envelopeSchema, messageEnvelopeSchema } from "../../envelope.ts";
 import { cursorSchema, limitSchema, pageSchema } from "../../pagination.ts";
+import { withoutNul } from "../../validation.ts";
 
 export const STATUSES = ["todo", "in_progress", "done"] as const;
 export const PRIORITIES = ["low", "medium", "high"] as const;
@@ -18,13 +19,11 @@ export const MAX_DESCRIPTION = 10_000;
 
 const codePoints = (value: string) => [...value].length;
 
-const title = z
-  .string()
+const title = withoutNul(z.string())
   .refine((value) => value.trim() !== "" && codePoints(value) <= MAX_TITLE, `Title must be 1–${MAX_TITLE} characters and not blank.`)
   .meta({ description: `1–${MAX_TITLE} characters (code points), not only white space.` });
 
-const description = z
-  .string()
+const description = withoutNul(z.string())
   .refine((value) => codePoints(value) <= MAX_DESCRIPTION, `Description must be at most ${MAX_DESCRIPTION} characters.`)
   .meta({ description: `At most ${MAX_DESCRIPTION} characters (code points).` });
 
@@ -71,8 +70,7 @@ export const MAX_QUERY = MAX_DESCRIPTION;
 export const listInput = z.object({
   status: status.meta({ description: "Only tasks with this status." }).optional(),
   priority: priority.meta({ description: "Only tasks with this priority." }).optional(),
-  q: z
-    .string()
+  q: withoutNul(z.string())
     .refine((value) => codePoints(value) <= MAX_QUERY, `q must be at most ${MAX_QUERY} characters.`)
     .meta({ description: `Only tasks whose title or description contains this text, case-insensitively and literally (% and _ are not wildcards). At most ${MAX_QUERY} characters.` })
     .optional(),

@@ -84,6 +84,12 @@ describe("tasks.create and tasks.get", () => {
     expect(error.details?.map((d) => d.path).sort()).toEqual(["due_date", "priority", "status", "title"]);
   });
 
+  it("refuses NUL characters in stored or searched text", async () => {
+    expect(await appCodeOf(alice.tasks.create({ title: "a\u0000b" }))).toBe("INVALID_REQUEST");
+    expect(await appCodeOf(alice.tasks.create({ title: "ok", description: "\u0000" }))).toBe("INVALID_REQUEST");
+    expect(await appCodeOf(alice.tasks.list({ q: "\u0000" }))).toBe("INVALID_REQUEST");
+  });
+
   it("requires a token", async () => {
     expect(await appCodeOf(env.caller().tasks.create({ title: "t" }))).toBe("INVALID_TOKEN");
     expect(await appCodeOf(env.caller({ authorization: "Bearer nope" }).tasks.get({ id: randomUUID() }))).toBe("INVALID_TOKEN");
