@@ -3,20 +3,26 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { sqliteFilePath } from "./url.ts";
+import pg from "pg";
+import { isPostgresUrl, sqliteFilePath } from "./url.ts";
 
 // Prisma's own `migrate deploy` needs the native schema engine, which cannot be downloaded here,
 // so the committed migration files are applied by this runner, recording them in a table that
-// Prisma's CLI recognises (`_prisma_migrations`).
-const MIGRATIONS_DIR = fileURLToPath(new URL("../../../prisma/sqlite/migrations", import.meta.url));
+// Prisma's CLI recognises (`_prisma_migrations`). Each database has its own migration folder.
+const MIGRATIONS_ROOT = fileURLToPath(new URL("../../../prisma/", import.meta.url));
 
-interface Migration {
+export interface Migration {
   name: string;
   sql: string;
   checksum: string;
 }
 
-export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
+/** The committed migrations folder for a DATABASE_URL's database. */
+export function migrationsDirFor(databaseUrl: string): string {
+  return path.join(MIGRATIONS_ROOT, isPostgresUrl(databaseUrl) ? "postgresql" : "sqlite", "migrations");
+}
+
+export function readMigrations(dir: string): Migration[] {
   return readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
@@ -27,7 +33,31 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
     });
 }
 
-const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+/**
+ * Applies pending migrations; returns the names applied. Safe to call from several processes at once.
+ * Stops, before applying anything, when an applied migration's file was edited since.
+ */
+export async function applyMigrations(databaseUrl: string, migrations = readMigrations(migrationsDirFor(databaseUrl))): Promise<string[]> {
+  return isPostgresUrl(databaseUrl) ? applyPostgres(databaseUrl, migrations) : applySqlite(databaseUrl, migrations);
+}
+
+/** The migrations not applied yet, after checking that the applied ones are unchanged. */
+function pending(migrations: Migration[], applied: Map<string, string>): Migration[] {
+  for (const migration of migrations) {
+    const known = applied.get(migration.name);
+    if (known !== undefined && known !== migration.checksum) {
+      throw new Error(`Migration ${migration.name} was changed after it was applied (checksum mismatch).`);
+    }
+  }
+  return migrations.filter((migration) => !applied.has(migration.name));
+}
+
+type AppliedRow = { migration_name: string; checksum: string };
+const SELECT_APPLIED = `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE rolled_back_at IS NULL AND finished_at IS NOT NULL`;
+const toMap = (rows: AppliedRow[]) => new Map(rows.map((row) => [row.migration_name, row.checksum]));
+
+// Prisma's own DDL for the table on each database, so its CLI (migrate status, dev) reads ours as its own.
+const SQLITE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "id" TEXT PRIMARY KEY NOT NULL,
   "checksum" TEXT NOT NULL,
   "finished_at" DATETIME,
@@ -38,8 +68,18 @@ const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations"
   "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0
 )`;
 
-/** Applies pending migrations; returns the names applied. Safe to call from several processes at once. */
-export function applyMigrations(databaseUrl: string, migrations = readMigrations()): string[] {
+const POSTGRES_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+  "id" VARCHAR(36) PRIMARY KEY NOT NULL,
+  "checksum" VARCHAR(64) NOT NULL,
+  "finished_at" TIMESTAMPTZ,
+  "migration_name" VARCHAR(255) NOT NULL,
+  "logs" TEXT,
+  "rolled_back_at" TIMESTAMPTZ,
+  "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
+  "applied_steps_count" INTEGER NOT NULL DEFAULT 0
+)`;
+
+function applySqlite(databaseUrl: string, migrations: Migration[]): string[] {
   const db = new Database(sqliteFilePath(databaseUrl));
   try {
     db.pragma("busy_timeout = 10000");
@@ -48,36 +88,65 @@ export function applyMigrations(databaseUrl: string, migrations = readMigrations
     // bookkeeping table included, happens under that lock; WAL mode is set later by createDatabase.
     db.exec("BEGIN IMMEDIATE");
     try {
-      db.exec(CREATE_MIGRATIONS_TABLE);
-      const applied = new Map(
-        (db.prepare(`SELECT migration_name, checksum FROM "_prisma_migrations" WHERE rolled_back_at IS NULL AND finished_at IS NOT NULL`)
-          .all() as { migration_name: string; checksum: string }[]).map((row) => [row.migration_name, row.checksum]),
-      );
+      db.exec(SQLITE_MIGRATIONS_TABLE);
+      const todo = pending(migrations, toMap(db.prepare(SELECT_APPLIED).all() as AppliedRow[]));
       const record = db.prepare(
         `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
          VALUES (?, ?, ?, ?, ?, 1)`,
       );
-      const appliedNow: string[] = [];
-      for (const migration of migrations) {
-        const known = applied.get(migration.name);
-        if (known !== undefined) {
-          if (known !== migration.checksum) {
-            throw new Error(`Migration ${migration.name} was changed after it was applied (checksum mismatch).`);
-          }
-          continue;
-        }
+      for (const migration of todo) {
         const startedAt = new Date().toISOString();
         db.exec(migration.sql);
         record.run(randomUUID(), migration.checksum, migration.name, startedAt, new Date().toISOString());
-        appliedNow.push(migration.name);
       }
       db.exec("COMMIT");
-      return appliedNow;
+      return todo.map((migration) => migration.name);
     } catch (error) {
       db.exec("ROLLBACK");
       throw error;
     }
   } finally {
     db.close();
+  }
+}
+
+// The advisory lock key Prisma's own migrate commands take, so this runner and the CLI also exclude each other.
+const PRISMA_MIGRATE_LOCK = 72707369;
+
+async function applyPostgres(databaseUrl: string, migrations: Migration[]): Promise<string[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    // A session-level lock held for the whole run: a second process waits here, then sees the first one's
+    // migrations as applied. (Unlike SQLite, PostgreSQL runs DDL in transactions without locking out others.)
+    await client.query(`SELECT pg_advisory_lock(${PRISMA_MIGRATE_LOCK})`);
+    try {
+      await client.query(POSTGRES_MIGRATIONS_TABLE);
+      const todo = pending(migrations, toMap((await client.query<AppliedRow>(SELECT_APPLIED)).rows));
+      for (const migration of todo) {
+        // One transaction per migration, its record included: a failed one leaves neither tables nor a record,
+        // and the ones before it stay applied.
+        await client.query("BEGIN");
+        try {
+          const startedAt = new Date();
+          // Parameterless, so pg sends the whole file as one simple-protocol script (several statements).
+          await client.query(migration.sql);
+          await client.query(
+            `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
+             VALUES ($1, $2, $3, $4, now(), 1)`,
+            [randomUUID(), migration.checksum, migration.name, startedAt],
+          );
+          await client.query("COMMIT");
+        } catch (error) {
+          await client.query("ROLLBACK");
+          throw new Error(`Migration ${migration.name} failed: ${(error as Error).message}`, { cause: error });
+        }
+      }
+      return todo.map((migration) => migration.name);
+    } finally {
+      await client.query(`SELECT pg_advisory_unlock(${PRISMA_MIGRATE_LOCK})`);
+    }
+  } finally {
+    await client.end();
   }
 }
