@@ -22,7 +22,7 @@ export function createApp({ services, logger, trustProxy }: AppOptions): express
   const openApiDocument = createOpenApiDocument({ version: "1.0.0", baseUrl: "/api" });
 
   app.use(requestLogging(logger));
-  app.use(health(services.db.ping));
+  app.use(health(services.ready));
   app.use("/api", restApi(services, logger, openApiDocument));
   app.use("/trpc", trpcApi(services, logger));
   app.use("/docs", docs());

@@ -1,3 +1,4 @@
+import { createServer } from "node:net";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { health } from "./http/health.ts";
@@ -38,6 +39,26 @@ describe("/readyz when the database does not answer", () => {
       expect(await res.json()).toMatchObject({ status: "error", code: "NOT_READY" });
     } finally {
       listener.close();
+    }
+  });
+});
+
+describe("/readyz when Redis is configured but does not answer", () => {
+  it("answers 503 NOT_READY while /healthz stays 200", async () => {
+    // A port that was free a moment ago: connections to it are refused.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const { port } = probe.address() as { port: number };
+    await new Promise((resolve) => probe.close(resolve));
+
+    const down = await startTestServer({ REDIS_URL: `redis://127.0.0.1:${port}` });
+    try {
+      expect((await fetch(`${down.url}/healthz`)).status).toBe(200);
+      const res = await fetch(`${down.url}/readyz`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ status: "error", code: "NOT_READY" });
+    } finally {
+      await down.stop();
     }
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { loadConfig } from "@tessera/config";
+import { createTestDatabase, type TestDatabase } from "@tessera/db/testing";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, startServer } from "./server.ts";
@@ -17,14 +18,18 @@ const sink = new Writable({
 });
 let server: RunningServer;
 let dataDir: string;
+let database: TestDatabase;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), "tessera-logging-"));
-  const config = loadConfig({ ENV: "test", PORT: "0", DATA_DIR: dataDir, BCRYPT_COST: "4" });
+  // A fresh database of its own: SQLite in dataDir, or a new one on the PostgreSQL server of DATABASE_URL.
+  database = await createTestDatabase(dataDir);
+  const config = loadConfig({ ENV: "test", PORT: "0", DATA_DIR: dataDir, DATABASE_URL: database.url, BCRYPT_COST: "4" });
   server = await startServer(config, pino({ level: "info" }, sink));
 });
 afterAll(async () => {
-  await server.close();
+  await server?.close(); // closes the pool before the drop
+  await database?.drop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 

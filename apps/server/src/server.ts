@@ -13,7 +13,7 @@ export interface RunningServer {
   services: Services;
   /**
    * Stops accepting, cuts open event streams (subscriptions), lets in-flight requests finish (up to the
-   * shutdown timeout), closes the DB.
+   * shutdown timeout), then closes Redis (when configured) and the DB.
    */
   close(): Promise<void>;
 }
@@ -52,13 +52,23 @@ function lingering(server: Server) {
 
 /** Builds everything from a config and listens; used by main.ts and by the tests. */
 export async function startServer(config: Config, logger: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
-  const db = await createDatabase({ url: config.databaseUrl });
-  const services = createServices(config, db);
+  const db = await createDatabase({ url: config.databaseUrl, poolMax: config.databasePoolMax });
+  const services = createServices(config, db, { logger });
+  if (config.redisUrl) {
+    // Wait for the first connection so that the first requests already share state; a Redis that is down
+    // does not stop the start: /readyz says 503 until it answers, and the services degrade meanwhile.
+    await services.ready().catch((error: unknown) => logger.warn({ err: error }, "Redis is not reachable yet; starting anyway"));
+  }
   const server = createServer(createApp({ services, logger, trustProxy: config.trustProxy }));
   const connections = lingering(server);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, resolve);
+  }).catch(async (error: unknown) => {
+    // Open Redis connections would keep a process that cannot listen alive.
+    await services.close();
+    await db.close();
+    throw error;
   });
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(":") ? `[${address}]` : address;
@@ -76,6 +86,8 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
       await closed;
       clearInterval(sweep);
       clearTimeout(force);
+      // After the HTTP server: the last requests and the subscriptions cut above may still publish or unsubscribe.
+      await services.close();
       await db.close();
     })());
 

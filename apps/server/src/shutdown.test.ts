@@ -1,42 +1,36 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { createTestDatabase, type TestDatabase } from "@tessera/db/testing";
 import { afterEach, describe, expect, it } from "vitest";
+import { type ServerProcess, spawnServer } from "./testing/process.ts";
 
-const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
-let child: ChildProcess | undefined;
+let server: ServerProcess | undefined;
 let dataDir: string | undefined;
+let database: TestDatabase | undefined;
 
-afterEach(() => {
-  child?.kill("SIGKILL");
+afterEach(async () => {
+  if (server && server.child.exitCode === null && server.child.signalCode === null) {
+    server.child.kill("SIGKILL");
+    await server.exited;
+  }
+  await database?.drop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Starts the real entry point on a free port and resolves with its URL once it listens. */
-function startMain(env: Record<string, string> = {}): Promise<string> {
+/** Starts the real entry point with a fresh database of its own and resolves with its URL once it listens. */
+async function startMain(env: Record<string, string> = {}): Promise<string> {
   dataDir = mkdtempSync(path.join(tmpdir(), "tessera-shutdown-"));
-  child = spawn(process.execPath, ["--import", "tsx", MAIN], {
-    env: { ...process.env, ENV: "test", PORT: "0", DATA_DIR: dataDir, BCRYPT_COST: "12", LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    let output = "";
-    child!.stdout!.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /"url":"(http:[^"]+)"/.exec(output)?.[1];
-      if (url) resolve(url);
-    });
-    child!.once("exit", (code) => reject(new Error(`server exited early with ${code}: ${output}`)));
-  });
+  database = await createTestDatabase(dataDir);
+  server = await spawnServer({ DATA_DIR: dataDir, DATABASE_URL: database.url, BCRYPT_COST: "12", ...env });
+  return server.url;
 }
 
 // Each case starts the real entry point (tsx) and bcrypt at cost 12: slow on a loaded 2-core machine.
 describe("graceful shutdown", { timeout: 120_000 }, () => {
   it("finishes in-flight requests on SIGTERM, refuses new ones, and exits 0", async () => {
     const url = await startMain();
-    const exited = new Promise<number | null>((resolve) => child!.once("exit", (code) => resolve(code)));
+    const exited = server!.exited;
     // Registration with bcrypt cost 12 keeps a request in flight while the signal arrives.
     const inFlight = fetch(`${url}/api/register`, {
       method: "POST",
@@ -44,7 +38,7 @@ describe("graceful shutdown", { timeout: 120_000 }, () => {
       body: JSON.stringify({ username: "late", email: "late@example.com", password: "Sl0w-but-sure", full_name: "L", gender: "other" }),
     });
     await new Promise((resolve) => setTimeout(resolve, 50));
-    child!.kill("SIGTERM");
+    server!.child.kill("SIGTERM");
     const response = await inFlight;
     expect(response.status).toBe(201);
     expect(await exited).toBe(0);
@@ -54,7 +48,7 @@ describe("graceful shutdown", { timeout: 120_000 }, () => {
   it("cuts open subscriptions at once, still finishing in-flight requests, instead of waiting for the timeout", async () => {
     // Far longer than the test may take: exiting in time shows the stream was cut, not force-closed.
     const url = await startMain({ SHUTDOWN_TIMEOUT_MS: "60000" });
-    const exited = new Promise<number | null>((resolve) => child!.once("exit", (code) => resolve(code)));
+    const exited = server!.exited;
     const json = { "Content-Type": "application/json" };
     const user = { username: "watcher", email: "watcher@example.com", password: "Str0ng!Passw0rd", full_name: "W", gender: "other" };
     expect((await fetch(`${url}/api/register`, { method: "POST", headers: json, body: JSON.stringify(user) })).status).toBe(201);
@@ -83,7 +77,7 @@ describe("graceful shutdown", { timeout: 120_000 }, () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 50));
     const signalled = Date.now();
-    child!.kill("SIGTERM");
+    server!.child.kill("SIGTERM");
     await streamEnded;
     expect((await inFlight).status).toBe(201);
     expect(await exited).toBe(0);

@@ -4,25 +4,38 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadConfig } from "@tessera/config";
 import { createDatabase } from "@tessera/db";
+import { createTestDatabase } from "@tessera/db/testing";
 import { expect } from "vitest";
 import { AppError } from "./envelope.ts";
 import { createCaller } from "./root.ts";
 import { createServices, type Services } from "./services/index.ts";
 import { createContext, type RequestInfo } from "./trpc.ts";
 
-/** Real services over a fresh SQLite database in a temporary folder, for createCaller tests. */
+/**
+ * Real services over a fresh database of their own, for createCaller tests: an SQLite file in a temporary
+ * folder, or a new database on the PostgreSQL server when the environment's DATABASE_URL names one.
+ */
 export async function createTestServices(env: Record<string, string> = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), "tessera-api-test-"));
-  const config = loadConfig({ ENV: "test", DATA_DIR: dataDir, BCRYPT_COST: "4", ...env });
-  const db = await createDatabase({ url: config.databaseUrl });
+  const database = await createTestDatabase(dataDir);
+  const config = loadConfig({
+    ENV: "test", DATA_DIR: dataDir, DATABASE_URL: database.url, BCRYPT_COST: "4",
+    // With REDIS_URL in the environment (CI's second run) shared state goes through Redis, in keys of these services' own.
+    REDIS_URL: process.env.REDIS_URL, REDIS_KEY_PREFIX: `tessera-test:${randomUUID()}:`,
+    ...env,
+  });
+  const db = await createDatabase({ url: config.databaseUrl, poolMax: config.databasePoolMax });
   const services: Services = createServices(config, db);
+  await services.ready();
   return {
     services,
     config,
     caller: (request: Partial<RequestInfo> = {}) =>
       createCaller(createContext(services, { transport: "trpc", requestId: "test", clientAddress: "127.0.0.1", authorization: undefined, ...request })),
     async cleanup() {
-      await db.close();
+      await services.close();
+      await db.close(); // before the drop: PostgreSQL refuses to drop a database with open connections
+      await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { sendError } from "./send.ts";
 
-/** `/healthz`: the process is up. `/readyz`: `isReady` (the database, and later Redis) answers. */
+/** `/healthz`: the process is up. `/readyz`: `isReady` (the database, and Redis when configured) answers. */
 export function health(isReady: () => Promise<void>): Router {
   const router = Router();
   router.get("/healthz", (_req, res) => void res.json({ status: "success" }));

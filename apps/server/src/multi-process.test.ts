@@ -1,0 +1,105 @@
+/**
+ * Two server processes (the real entry point, on two ports) sharing one database and one Redis, as two
+ * replicas behind a load balancer. On CI's second run the database is PostgreSQL; Redis is always used
+ * (REDIS_URL or 127.0.0.1:6379) and the test fails without it.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createRedisConnections, type RedisConnections } from "@tessera/api";
+import { createTestDatabase, type TestDatabase } from "@tessera/db/testing";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { liveTrpcClient } from "./testing/clients.ts";
+import { call, expectError, expectSuccess, login, me, registerUser, userWithSession } from "./testing/http.ts";
+import { type ServerProcess, spawnServer } from "./testing/process.ts";
+
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const MAX_FAILURES = 4;
+const WAIT_MS = 10_000;
+
+let dataDir: string;
+let database: TestDatabase;
+let one: ServerProcess;
+let two: ServerProcess;
+/** The test's own look at Redis, under the servers' prefix. */
+let probe: RedisConnections;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), "tessera-multi-"));
+  database = await createTestDatabase(dataDir);
+  const env = {
+    DATA_DIR: dataDir,
+    DATABASE_URL: database.url,
+    REDIS_URL,
+    REDIS_KEY_PREFIX: `tessera-test:${randomUUID()}:`,
+    BCRYPT_COST: "4",
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: String(MAX_FAILURES),
+    // Replicas must share their secret for a token from one to be valid on the other.
+    JWT_SECRET: randomBytes(32).toString("base64url"),
+  };
+  const quiet = { info() {}, warn() {}, error() {} };
+  probe = createRedisConnections({ url: REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, logger: quiet });
+  // One after the other: the first applies the migrations (the second would wait for its lock anyway).
+  one = await spawnServer(env);
+  two = await spawnServer(env);
+}, 120_000);
+
+afterAll(async () => {
+  expect(await Promise.all([one?.stop(), two?.stop()])).toEqual([0, 0]);
+  await probe?.quit();
+  await database?.drop();
+  rmSync(dataDir, { recursive: true, force: true });
+}, 60_000);
+
+describe("two server processes sharing the database and Redis", () => {
+  it("listen on different ports and are both ready", async () => {
+    expect(one.url).not.toBe(two.url);
+    for (const server of [one, two]) {
+      const res = await fetch(`${server.url}/readyz`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ status: "success" });
+    }
+  });
+
+  it("accept on one a token issued by the other, and refuse at once a session logged out on the other", async () => {
+    const { input } = await registerUser(one.url);
+    const tokens = await login(one.url, input.username, input.password);
+    expectSuccess(await me(two.url, tokens.access_token));
+    expectSuccess(await call(two.url, "POST", "/api/logout", { token: tokens.access_token }));
+    expectError(await me(one.url, tokens.access_token), 401, "INVALID_TOKEN");
+  });
+
+  it("count failed logins spread over both together, and both refuse the account at the limit", async () => {
+    const { input } = await registerUser(one.url);
+    const attempt = (server: ServerProcess) => call(server.url, "POST", "/api/token", { json: { username: input.username, password: "Wr0ng-password!" } });
+    for (let i = 0; i < MAX_FAILURES; i++) expectError(await attempt(i % 2 === 0 ? one : two), 401, "INVALID_CREDENTIALS");
+    for (const server of [one, two]) {
+      const refused = await attempt(server);
+      expectError(refused, 429, "RATE_LIMITED");
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+      const right = await call(server.url, "POST", "/api/token", { json: { username: input.username, password: input.password } });
+      expectError(right, 429, "RATE_LIMITED");
+    }
+  });
+
+  it("deliver a task changed through one to a subscriber on the other", async () => {
+    const { tokens, data } = await userWithSession(one.url);
+    const channel = `${probe.keyPrefix}task-events:${data.user_id}`;
+    const redisSubscribers = async () => Number(((await probe.commands.pubsub("NUMSUB", channel)) as [string, number])[1]);
+    const events: unknown[] = [];
+    const subscription = liveTrpcClient(two.url, tokens.access_token).tasks.onChange.subscribe(undefined, {
+      onData: (event) => void events.push(event),
+    });
+    try {
+      // Only process two subscribes: once Redis counts one subscriber, the stream is live.
+      await vi.waitFor(async () => expect(await redisSubscribers()).toBe(1), { timeout: WAIT_MS });
+      const created = await call(one.url, "POST", "/api/tasks", { json: { title: "Across processes" }, token: tokens.access_token });
+      expectSuccess(created, 201);
+      await vi.waitFor(() => expect(events).toEqual([{ type: "created", task: created.body.data }]), { timeout: WAIT_MS });
+    } finally {
+      subscription.unsubscribe();
+    }
+    await vi.waitFor(async () => expect(await redisSubscribers()).toBe(0), { timeout: WAIT_MS });
+  });
+});

@@ -1,0 +1,126 @@
+/** Task events over Redis pub/sub: across processes, per owner, and released in Redis as well as locally. */
+import { randomUUID } from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
+import type { TaskEvent } from "../router/tasks/tasks.schema.ts";
+import { createRedisTaskEvents } from "./redis-task-events.ts";
+import { closeAll, closedPort, connections, eventually, randomPrefix, rawClient, silentLogger } from "./redis-testing.ts";
+
+afterEach(() => closeAll());
+
+const deleted = (): TaskEvent => ({ type: "deleted", id: randomUUID() });
+
+/** The bus as one server process builds it: a command and a subscriber connection of its own. */
+const processBus = (prefix: string) => createRedisTaskEvents(connections(prefix), silentLogger);
+
+/** Subscribers Redis knows for the channel (from every process). */
+async function redisSubscribers(channel: string): Promise<number> {
+  const raw = rawClient();
+  try {
+    const [, count] = (await raw.pubsub("NUMSUB", channel)) as [string, number];
+    return Number(count);
+  } finally {
+    raw.disconnect();
+  }
+}
+
+async function nextWithin<T>(iterator: AsyncIterator<T>, ms = 2000): Promise<IteratorResult<T>> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no event within ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([iterator.next(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe("Redis TaskEvents", () => {
+  it("delivers an owner's events, in order, from one process to the other's subscribers of that owner only", async () => {
+    const prefix = randomPrefix();
+    const [one, two] = [processBus(prefix), processBus(prefix)];
+    const controller = new AbortController();
+    const [tab1, tab2, bob] = [two.subscribe("alice", controller.signal), two.subscribe("alice", controller.signal), two.subscribe("bob", controller.signal)].map(
+      (iterable) => iterable[Symbol.asyncIterator](),
+    );
+    const pending = [tab1!.next(), tab2!.next(), bob!.next()];
+    expect(two.subscriberCount()).toBe(3);
+    expect(one.subscriberCount()).toBe(0);
+    // One SUBSCRIBE per owner and process, however many local subscriptions.
+    await eventually(async () => (await redisSubscribers(`${prefix}task-events:alice`)) === 1);
+    await eventually(async () => (await redisSubscribers(`${prefix}task-events:bob`)) === 1);
+
+    const events = [deleted(), deleted(), deleted()];
+    for (const event of events) await one.publish("alice", event);
+    const bobs = deleted();
+    await one.publish("bob", bobs);
+
+    for (const [first, tab] of [[pending[0], tab1], [pending[1], tab2]] as const) {
+      expect((await first!).value).toEqual(events[0]);
+      expect((await nextWithin(tab!)).value).toEqual(events[1]);
+      expect((await nextWithin(tab!)).value).toEqual(events[2]);
+    }
+    expect((await pending[2]!).value).toEqual(bobs);
+
+    controller.abort();
+    for (const tab of [tab1, tab2, bob]) expect(await nextWithin(tab!)).toEqual({ done: true, value: undefined });
+    expect(two.subscriberCount()).toBe(0);
+  });
+
+  it("unsubscribes the channel in Redis when the last local subscription ends", async () => {
+    const prefix = randomPrefix();
+    const bus = processBus(prefix);
+    const channel = `${prefix}task-events:alice`;
+    const [first, second] = [new AbortController(), new AbortController()];
+    const waiting = [first, second].map((c) => bus.subscribe("alice", c.signal)[Symbol.asyncIterator]().next());
+    expect(bus.subscriberCount()).toBe(2);
+    await eventually(async () => (await redisSubscribers(channel)) === 1);
+
+    first.abort();
+    expect(await waiting[0]).toEqual({ done: true, value: undefined });
+    expect(bus.subscriberCount()).toBe(1);
+    expect(await redisSubscribers(channel)).toBe(1); // the other tab still listens
+
+    second.abort();
+    expect(await waiting[1]).toEqual({ done: true, value: undefined });
+    expect(bus.subscriberCount()).toBe(0);
+    await eventually(async () => (await redisSubscribers(channel)) === 0);
+  });
+
+  it("keeps prefixes apart: the same owner under another prefix hears nothing", async () => {
+    const prefix = randomPrefix();
+    const [mine, theirs] = [processBus(prefix), processBus(randomPrefix())];
+    const controller = new AbortController();
+    const first = mine.subscribe("alice", controller.signal)[Symbol.asyncIterator]().next();
+    await eventually(async () => (await redisSubscribers(`${prefix}task-events:alice`)) === 1);
+    await theirs.publish("alice", deleted());
+    const own = deleted();
+    await mine.publish("alice", own);
+    // Redis delivers in publication order, so the other prefix's event would have come first.
+    expect((await first).value).toEqual(own);
+    controller.abort();
+  });
+
+  it("ends at once for a signal that has already aborted, subscribing nothing", async () => {
+    const prefix = randomPrefix();
+    const bus = processBus(prefix);
+    const received: TaskEvent[] = [];
+    for await (const event of bus.subscribe("alice", AbortSignal.abort())) received.push(event);
+    expect(received).toEqual([]);
+    expect(bus.subscriberCount()).toBe(0);
+    expect(await redisSubscribers(`${prefix}task-events:alice`)).toBe(0);
+  });
+
+  it("ends cleanly on abort while Redis cannot be reached, and publishing then neither rejects nor hangs", async () => {
+    const redis = connections(randomPrefix(), `redis://127.0.0.1:${await closedPort()}`, { connectTimeoutMs: 200, readyTimeoutMs: 500 });
+    await expect(redis.ready()).rejects.toThrow();
+    const bus = createRedisTaskEvents(redis, silentLogger);
+    const controller = new AbortController();
+    const waiting = bus.subscribe("alice", controller.signal)[Symbol.asyncIterator]().next();
+    expect(bus.subscriberCount()).toBe(1);
+    const started = Date.now();
+    await expect(bus.publish("alice", deleted())).resolves.toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(5000);
+    controller.abort();
+    expect(await waiting).toEqual({ done: true, value: undefined });
+    expect(bus.subscriberCount()).toBe(0);
+  });
+});

@@ -1,0 +1,44 @@
+/** Shared by the Redis tests: they need a real Redis and fail (never skip) when it does not answer. */
+import { randomUUID } from "node:crypto";
+import { createServer } from "node:net";
+import { Redis } from "ioredis";
+import { createRedisConnections, type RedisConnections, type ServiceLogger } from "./redis.ts";
+
+export const TEST_REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/** A prefix of its own per test: counters and channels of other tests (and files) are invisible. */
+export const randomPrefix = () => `tessera-test:${randomUUID()}:`;
+
+export const silentLogger: ServiceLogger = { info() {}, warn() {}, error() {} };
+
+const opened: RedisConnections[] = [];
+
+/** Connections as a server process makes them; closed by closeAll() (call it in afterEach). */
+export function connections(keyPrefix: string, url = TEST_REDIS_URL, extra: { connectTimeoutMs?: number; readyTimeoutMs?: number } = {}) {
+  const redis = createRedisConnections({ url, keyPrefix, logger: silentLogger, ...extra });
+  opened.push(redis);
+  return redis;
+}
+
+export const closeAll = () => Promise.all(opened.splice(0).map((redis) => redis.quit()));
+
+/** A plain client without prefix, to look at what the services stored. */
+export const rawClient = () => new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+
+/** A port on which nothing listens (it was free a moment ago). */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Polls `check` until it holds, failing after `ms`. */
+export async function eventually(check: () => Promise<boolean>, ms = 2000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
