@@ -1,13 +1,11 @@
 /** Task events over Redis pub/sub: across processes, per owner, and released in Redis as well as locally. */
-import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import type { TaskEvent } from "../router/tasks/tasks.schema.ts";
 import { createRedisTaskEvents } from "./redis-task-events.ts";
+import { deleted, taskEventsBehaviour } from "./task-events.behaviour.ts";
 import { closeAll, closedPort, connections, eventually, randomPrefix, rawClient, silentLogger } from "./redis-testing.ts";
 
 afterEach(() => closeAll());
-
-const deleted = (): TaskEvent => ({ type: "deleted", id: randomUUID() });
 
 /** The bus as one server process builds it: a command and a subscriber connection of its own. */
 const processBus = (prefix: string) => createRedisTaskEvents(connections(prefix), silentLogger);
@@ -23,46 +21,13 @@ async function redisSubscribers(channel: string): Promise<number> {
   }
 }
 
-async function nextWithin<T>(iterator: AsyncIterator<T>, ms = 2000): Promise<IteratorResult<T>> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no event within ${ms} ms`)), ms)));
-  try {
-    return await Promise.race([iterator.next(), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 describe("Redis TaskEvents", () => {
-  it("delivers an owner's events, in order, from one process to the other's subscribers of that owner only", async () => {
+  // One process publishes, another (with connections of its own) subscribes: the events cross Redis.
+  taskEventsBehaviour(() => {
     const prefix = randomPrefix();
-    const [one, two] = [processBus(prefix), processBus(prefix)];
-    const controller = new AbortController();
-    const [tab1, tab2, bob] = [two.subscribe("alice", controller.signal), two.subscribe("alice", controller.signal), two.subscribe("bob", controller.signal)].map(
-      (iterable) => iterable[Symbol.asyncIterator](),
-    );
-    const pending = [tab1!.next(), tab2!.next(), bob!.next()];
-    expect(two.subscriberCount()).toBe(3);
-    expect(one.subscriberCount()).toBe(0);
     // One SUBSCRIBE per owner and process, however many local subscriptions.
-    await eventually(async () => (await redisSubscribers(`${prefix}task-events:alice`)) === 1);
-    await eventually(async () => (await redisSubscribers(`${prefix}task-events:bob`)) === 1);
-
-    const events = [deleted(), deleted(), deleted()];
-    for (const event of events) await one.publish("alice", event);
-    const bobs = deleted();
-    await one.publish("bob", bobs);
-
-    for (const [first, tab] of [[pending[0], tab1], [pending[1], tab2]] as const) {
-      expect((await first!).value).toEqual(events[0]);
-      expect((await nextWithin(tab!)).value).toEqual(events[1]);
-      expect((await nextWithin(tab!)).value).toEqual(events[2]);
-    }
-    expect((await pending[2]!).value).toEqual(bobs);
-
-    controller.abort();
-    for (const tab of [tab1, tab2, bob]) expect(await nextWithin(tab!)).toEqual({ done: true, value: undefined });
-    expect(two.subscriberCount()).toBe(0);
+    const live = (owner: string) => eventually(async () => (await redisSubscribers(`${prefix}task-events:${owner}`)) === 1);
+    return { publisher: processBus(prefix), subscriber: processBus(prefix), live };
   });
 
   it("unsubscribes the channel in Redis when the last local subscription ends", async () => {

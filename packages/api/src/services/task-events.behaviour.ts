@@ -1,0 +1,79 @@
+/** What every TaskEvents implementation must do, run by each implementation's own test file. */
+import { randomUUID } from "node:crypto";
+import { expect, it } from "vitest";
+import type { TaskEvent } from "../router/tasks/tasks.schema.ts";
+import type { TaskEvents } from "./task-events.ts";
+
+export const deleted = (): TaskEvent => ({ type: "deleted", id: randomUUID() });
+
+/** The next value, or a failure after `ms`: a missing event fails the test instead of hanging it. */
+export async function nextWithin<T>(iterator: AsyncIterator<T>, ms = 2000): Promise<IteratorResult<T>> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no event within ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([iterator.next(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface BusPair {
+  /** Where events are published (another process's bus, for a shared implementation). */
+  publisher: TaskEvents;
+  subscriber: TaskEvents;
+  /** Resolves once the subscriber's subscriptions for `owner` receive what is published. */
+  live(owner: string): Promise<void>;
+}
+
+/** Registers the shared cases inside the caller's `describe`. */
+export function taskEventsBehaviour(makePair: () => BusPair) {
+  it("delivers an owner's events, in order, to each of that owner's subscribers and no one else", async () => {
+    const { publisher, subscriber, live } = makePair();
+    const controller = new AbortController();
+    const [tab1, tab2, bob] = [
+      subscriber.subscribe("alice", controller.signal),
+      subscriber.subscribe("alice", controller.signal),
+      subscriber.subscribe("bob", controller.signal),
+    ].map((iterable) => iterable[Symbol.asyncIterator]());
+    // An async generator starts (and subscribes) on its first next().
+    const pending = [tab1!.next(), tab2!.next(), bob!.next()];
+    expect(subscriber.subscriberCount()).toBe(3);
+    await live("alice");
+    await live("bob");
+
+    const events = [deleted(), deleted(), deleted()];
+    for (const event of events) await publisher.publish("alice", event);
+    const bobs = deleted();
+    await publisher.publish("bob", bobs);
+
+    for (const [first, tab] of [[pending[0], tab1], [pending[1], tab2]] as const) {
+      expect((await first!).value).toEqual(events[0]);
+      expect((await nextWithin(tab!)).value).toEqual(events[1]);
+      expect((await nextWithin(tab!)).value).toEqual(events[2]);
+    }
+    // Bob's first event is his own: none of Alice's were queued before it.
+    expect((await pending[2]!).value).toEqual(bobs);
+
+    controller.abort();
+    for (const tab of [tab1, tab2, bob]) expect(await nextWithin(tab!)).toEqual({ done: true, value: undefined });
+    expect(subscriber.subscriberCount()).toBe(0);
+  });
+
+  it("ends cleanly, without an error, when the signal aborts while waiting", async () => {
+    const { subscriber } = makePair();
+    const controller = new AbortController();
+    const waiting = subscriber.subscribe("alice", controller.signal)[Symbol.asyncIterator]().next();
+    expect(subscriber.subscriberCount()).toBe(1);
+    controller.abort();
+    expect(await waiting).toEqual({ done: true, value: undefined });
+    expect(subscriber.subscriberCount()).toBe(0);
+  });
+
+  it("ends at once for a signal that has already aborted", async () => {
+    const { subscriber } = makePair();
+    const received: TaskEvent[] = [];
+    for await (const event of subscriber.subscribe("alice", AbortSignal.abort())) received.push(event);
+    expect(received).toEqual([]);
+    expect(subscriber.subscriberCount()).toBe(0);
+  });
+}
