@@ -5,6 +5,7 @@ import { docs } from "./http/docs.ts";
 import { health } from "./http/health.ts";
 import { requestLogging } from "./http/logging.ts";
 import { restApi } from "./http/rest.ts";
+import { noStore, securityHeaders } from "./http/security.ts";
 import { sendError } from "./http/send.ts";
 import { trpcApi } from "./http/trpc.ts";
 
@@ -12,9 +13,10 @@ export interface AppOptions {
   services: Services;
   logger: Logger;
   trustProxy: boolean | number | string;
+  corsOrigins: string[];
 }
 
-export function createApp({ services, logger, trustProxy }: AppOptions): express.Express {
+export function createApp({ services, logger, trustProxy, corsOrigins }: AppOptions): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxy);
@@ -22,9 +24,10 @@ export function createApp({ services, logger, trustProxy }: AppOptions): express
   const openApiDocument = createOpenApiDocument({ version: "1.0.0", baseUrl: "/api" });
 
   app.use(requestLogging(logger));
+  app.use(securityHeaders(corsOrigins));
   app.use(health(services.ready));
-  app.use("/api", restApi(services, logger, openApiDocument));
-  app.use("/trpc", trpcApi(services, logger));
+  app.use("/api", noStore, restApi(services, logger, openApiDocument));
+  app.use("/trpc", noStore, trpcApi(services, logger));
   app.use("/docs", docs());
 
   app.use((req, res) => sendError(res, "NOT_FOUND", `No route ${req.method} ${req.path}.`));

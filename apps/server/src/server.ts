@@ -59,7 +59,7 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
     // does not stop the start: /readyz says 503 until it answers, and the services degrade meanwhile.
     await services.ready().catch((error: unknown) => logger.warn({ err: error }, "Redis is not reachable yet; starting anyway"));
   }
-  const server = createServer(createApp({ services, logger, trustProxy: config.trustProxy }));
+  const server = createServer(createApp({ services, logger, trustProxy: config.trustProxy, corsOrigins: config.corsOrigins }));
   const connections = lingering(server);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -16,6 +16,11 @@ describe("loadConfig", () => {
     expect(config.bcryptCost).toBe(12);
     expect(config.databaseUrl).toBe(`file:${path.join(dataDir, "tessera.db")}`);
     expect(config.loginThrottle).toEqual({ maxPerAccount: 10, maxPerAddress: 50, windowSeconds: 900 });
+    expect(config.corsOrigins).toEqual([]);
+    expect(loadConfig({ DATA_DIR: dataDir, CORS_ORIGINS: "https://a.example, http://localhost:5173" }, freshDir()).corsOrigins).toEqual([
+      "https://a.example",
+      "http://localhost:5173",
+    ]);
   });
 
   it("reads .env.<ENV>, and real variables win over it", () => {
@@ -27,7 +32,7 @@ describe("loadConfig", () => {
   });
 
   it("names the variable when a value is invalid", () => {
-    for (const [name, value] of [["PORT", "http"], ["ENV", "staging"], ["BCRYPT_COST", "2"], ["DATABASE_URL", "mysql://x"], ["REDIS_URL", "localhost:6379"], ["DATABASE_POOL_MAX", "0"]]) {
+    for (const [name, value] of [["PORT", "http"], ["ENV", "staging"], ["BCRYPT_COST", "2"], ["DATABASE_URL", "mysql://x"], ["REDIS_URL", "localhost:6379"], ["DATABASE_POOL_MAX", "0"], ["CORS_ORIGINS", "*"]]) {
       expect(() => loadConfig({ [name!]: value, DATA_DIR: freshDir() }, freshDir())).toThrow(
         expect.objectContaining({ name: "ConfigError", message: expect.stringContaining(name!) }),
       );

@@ -33,6 +33,10 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES_PER_ADDRESS: integer(1).default(50),
   LOGIN_FAILURE_WINDOW_SECONDS: integer(1).default(15 * 60),
   TRUST_PROXY: z.string().default("false"),
+  CORS_ORIGINS: z
+    .string()
+    .default("")
+    .refine((value) => value.split(",").every((origin) => origin.trim() === "" || /^https?:\/\/[^/\s]+$/.test(origin.trim())), "must be a comma-separated list of origins like https://app.example.com"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SHUTDOWN_TIMEOUT_MS: integer(0).default(10_000),
 });
@@ -54,6 +58,8 @@ export interface Config {
   refreshTokenTtlSeconds: number;
   bcryptCost: number;
   loginThrottle: { maxPerAccount: number; maxPerAddress: number; windowSeconds: number };
+  /** Browser origins allowed to call the API cross-origin; empty: CORS stays off. */
+  corsOrigins: string[];
   /** Express's `trust proxy` setting: decides which address counts as the client's. */
   trustProxy: boolean | number | string;
   logLevel: string;
@@ -100,6 +106,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, envDir 
       windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
     },
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    corsOrigins: env.CORS_ORIGINS.split(",").map((origin) => origin.trim()).filter(Boolean),
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   };
