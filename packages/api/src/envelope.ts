@@ -20,10 +20,13 @@ const APP_CODES = {
   NOT_FOUND: { http: 404, trpc: "NOT_FOUND" },
   KEY_NOT_FOUND: { http: 404, trpc: "NOT_FOUND" },
   TASK_NOT_FOUND: { http: 404, trpc: "NOT_FOUND" },
+  USER_NOT_FOUND: { http: 404, trpc: "NOT_FOUND" },
   METHOD_NOT_ALLOWED: { http: 405, trpc: "METHOD_NOT_SUPPORTED" },
   USERNAME_EXISTS: { http: 409, trpc: "CONFLICT" },
   EMAIL_EXISTS: { http: 409, trpc: "CONFLICT" },
   KEY_EXISTS: { http: 409, trpc: "CONFLICT" },
+  // An admin write that would leave no active admin (demoting, deactivating or deleting the last one).
+  LAST_ADMIN: { http: 409, trpc: "CONFLICT" },
   PAYLOAD_TOO_LARGE: { http: 413, trpc: "PAYLOAD_TOO_LARGE" },
   UNSUPPORTED_MEDIA_TYPE: { http: 415, trpc: "UNSUPPORTED_MEDIA_TYPE" },
   RATE_LIMITED: { http: 429, trpc: "TOO_MANY_REQUESTS" },

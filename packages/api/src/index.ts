@@ -11,3 +11,4 @@ export {
 export { AppError, errorEnvelope, errorEnvelopeFromRestBody, toErrorEnvelope, httpStatusOf, type AppCode, type ErrorEnvelope } from "./envelope.ts";
 export { createOpenApiDocument } from "./openapi.ts";
 export { restRoutesAt, successStatusOf, type RestRoute } from "./rest-routes.ts";
+export { createSuperuser, SuperuserError, type SuperuserInput } from "./cli/superuser.ts";

@@ -1,3 +1,4 @@
+import { adminRouter } from "./router/admin/index.ts";
 import { authRouter } from "./router/auth/index.ts";
 import { dataRouter } from "./router/data/index.ts";
 import { tasksRouter } from "./router/tasks/index.ts";
@@ -7,6 +8,7 @@ export const appRouter = router({
   auth: authRouter,
   data: dataRouter,
   tasks: tasksRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -6,6 +6,7 @@ import { loadConfig } from "@tessera/config";
 import { createDatabase } from "@tessera/db";
 import { createTestDatabase } from "@tessera/db/testing";
 import { expect } from "vitest";
+import { createSuperuser } from "./cli/superuser.ts";
 import { AppError } from "./envelope.ts";
 import { createCaller } from "./root.ts";
 import { createServices, type Services } from "./services/index.ts";
@@ -50,6 +51,14 @@ export async function signedInCaller(env: TestEnv, username = `u_${randomUUID().
   await env.caller().auth.register({ username, email: `${username}@example.com`, password, full_name: "T", gender: "other" });
   const { access_token } = (await env.caller().auth.token({ username, password })).data;
   return env.caller({ authorization: `Bearer ${access_token}` });
+}
+
+/** A new account made an active admin through the superuser path, with a logged-in caller. */
+export async function adminCaller(env: TestEnv, username = `a_${randomUUID().slice(0, 12)}`): Promise<{ caller: Caller; id: string }> {
+  const password = "Corr3ct-horse";
+  const { id } = await createSuperuser(env.services.db.prisma, env.services.passwords, { username, email: `${username}@example.com`, password });
+  const { access_token } = (await env.caller().auth.token({ username, password })).data;
+  return { caller: env.caller({ authorization: `Bearer ${access_token}` }), id };
 }
 
 /** The AppError a call rejects with (fails the test when it succeeds or throws something else). */

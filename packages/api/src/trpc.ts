@@ -111,7 +111,15 @@ const authenticated = t.middleware(async ({ ctx, next }) => {
 });
 
 const baseProcedure = t.procedure.use(contractValidation);
+const authedProcedure = baseProcedure.use(authenticated);
 
-/** Routing, then authentication, then validation: the order API.md prescribes. */
+/** Routing, then authentication, then the role, then validation: the order API.md prescribes. */
 export const publicProcedure = baseProcedure.use(restInput);
-export const protectedProcedure = baseProcedure.use(authenticated).use(restInput);
+export const protectedProcedure = authedProcedure.use(restInput);
+/** The role check needs no query: `authenticated` loaded the user (role included) with the session. */
+export const adminProcedure = authedProcedure
+  .use(({ ctx, next }) => {
+    if (ctx.auth.user.role !== "admin") throw new AppError("FORBIDDEN", "This route is for admins only.");
+    return next();
+  })
+  .use(restInput);

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { appendAudit } from "../../audit.ts";
 import { AppError, success } from "../../envelope.ts";
 import type { Context } from "../../trpc.ts";
 import type { tokenInput } from "./auth.schema.ts";
@@ -20,13 +21,20 @@ export async function token({ ctx, input }: { ctx: Context; input: TokenInput })
 
   const wait = await ctx.loginThrottle.blockedFor(account, address);
   if (wait > 0) {
+    // Not audited: the throttle exists to refuse a flood cheaply, and it must not turn into a flood of writes.
     throw new AppError("RATE_LIMITED", `Too many failed login attempts. Try again in ${wait} seconds.`, { retryAfter: wait });
   }
   const passwordMatches = await ctx.passwords.verify(input.password, user?.passwordHash ?? null);
+  // The name as typed (capped: the input has no length limit) says what was tried; the password never is stored.
+  const tried = { username: input.username.slice(0, 254) };
   if (!user || !passwordMatches || !user.isActive) {
     await ctx.loginThrottle.recordFailure(account, address);
+    const reason = !user ? "unknown_user" : !passwordMatches ? "wrong_password" : "inactive";
+    await appendAudit(ctx.db.prisma, ctx.request, { actorId: user?.id ?? null, action: "login.failed", details: { ...tried, reason } });
     throw new AppError("INVALID_CREDENTIALS", "Invalid username or password.");
   }
   await ctx.loginThrottle.recordSuccess(account);
-  return success(await startSession(ctx, user.id), "Access token generated successfully.");
+  const pair = await startSession(ctx, user.id);
+  await appendAudit(ctx.db.prisma, ctx.request, { actorId: user.id, action: "login.succeeded", details: tried });
+  return success(pair, "Access token generated successfully.");
 }

@@ -1,0 +1,50 @@
+import { randomUUID } from "node:crypto";
+import type { Prisma } from "@tessera/db";
+
+/**
+ * The audit log is append-only: this module only ever inserts, and nothing in the code base updates or
+ * deletes an audit_entries row. Admin writes append inside their own transaction, so an action and its
+ * entry commit (or roll back) together.
+ */
+export type AuditAction =
+  | "login.succeeded"
+  | "login.failed"
+  | "admin.user.updated"
+  | "admin.user.deleted"
+  | "admin.superuser.created";
+
+export const AUDIT_ACTIONS: readonly AuditAction[] = [
+  "login.succeeded", "login.failed", "admin.user.updated", "admin.user.deleted", "admin.superuser.created",
+];
+
+type Transaction = Parameters<Parameters<Prisma["$transaction"]>[0]>[0];
+
+export interface AuditEvent {
+  actorId: string | null;
+  action: AuditAction;
+  targetId?: string | null;
+  /** Stored as JSON text; callers must never put a password here. */
+  details?: Record<string, unknown>;
+}
+
+/** Where a request came from; the CLI passes its own. */
+export interface AuditOrigin {
+  clientAddress: string;
+  requestId: string;
+}
+
+export async function appendAudit(db: Prisma | Transaction, origin: AuditOrigin, event: AuditEvent): Promise<void> {
+  await db.auditEntry.create({
+    data: {
+      id: randomUUID(),
+      at: new Date(),
+      actorId: event.actorId,
+      action: event.action,
+      targetId: event.targetId ?? null,
+      // JSON.stringify writes U+0000 as an escape, so any text (even a NUL in a tried username) stores on PostgreSQL.
+      details: JSON.stringify(event.details ?? {}),
+      clientAddress: origin.clientAddress,
+      requestId: origin.requestId,
+    },
+  });
+}

@@ -1,0 +1,100 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createDatabase, type Database } from "@tessera/db";
+import { createTestDatabase, type TestDatabase } from "@tessera/db/testing";
+import bcrypt from "bcrypt";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const CLI = fileURLToPath(new URL("./createsuperuser.ts", import.meta.url));
+const PASSWORD = "Sup3r-secret!";
+
+let dataDir: string;
+let database: TestDatabase;
+let db: Database | undefined;
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), "tessera-cli-test-"));
+  database = await createTestDatabase(dataDir);
+});
+afterAll(async () => {
+  await db?.close();
+  await database.drop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The real command as its own process, stdin not a terminal, against this file's fresh database. */
+function run(args: string[], env: Record<string, string | undefined> = { TESSERA_SUPERUSER_PASSWORD: PASSWORD }): Promise<Run> {
+  const { TESSERA_SUPERUSER_PASSWORD: _, ...inherited } = process.env;
+  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
+    env: { ...inherited, ENV: "test", DATA_DIR: dataDir, DATABASE_URL: database.url, BCRYPT_COST: "4", ...env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  child.stdin.end();
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
+}
+
+const users = async () => {
+  db ??= await createDatabase({ url: database.url, migrate: false });
+  return db.prisma.user.findMany({ orderBy: { usernameKey: "asc" } });
+};
+
+describe("npm run createsuperuser (a child process)", () => {
+  it("creates an active admin from TESSERA_SUPERUSER_PASSWORD, migrating a fresh database first", async () => {
+    const result = await run(["--username", "Root", "--email", "Root@Example.com", "--full-name", "The Operator"]);
+    expect(result, result.stderr).toMatchObject({ code: 0 });
+    expect(result.stdout).toMatch(/Superuser "Root" created/);
+    const [root] = await users();
+    expect(root).toMatchObject({ username: "Root", usernameKey: "root", email: "root@example.com", role: "admin", isActive: true, fullName: "The Operator" });
+    expect(await bcrypt.compare(PASSWORD, root!.passwordHash)).toBe(true);
+    expect(result.stdout + result.stderr).not.toContain(PASSWORD);
+    const audit = await db!.prisma.auditEntry.findMany({ where: { action: "admin.superuser.created" } });
+    expect(audit).toMatchObject([{ targetId: root!.id, actorId: null, clientAddress: "cli" }]);
+  });
+
+  it("refuses a taken username or email (case-insensitively) with exit code 1", async () => {
+    const byName = await run(["--username", "ROOT", "--email", "other@example.com"]);
+    expect(byName.code).toBe(1);
+    expect(byName.stderr).toMatch(/username "ROOT" is already taken/);
+    const byEmail = await run(["--username", "other", "--email", "ROOT@example.com"]);
+    expect(byEmail.code).toBe(1);
+    expect(byEmail.stderr).toMatch(/email "root@example.com" already exists/);
+    expect(await users()).toHaveLength(1);
+  });
+
+  it("applies the registration rules with exit code 2", async () => {
+    const weak = await run(["--username", "weakling", "--email", "weak@example.com"], { TESSERA_SUPERUSER_PASSWORD: "password" });
+    expect(weak.code).toBe(2);
+    expect(weak.stderr).toMatch(/password: Password must contain/);
+    expect(weak.stderr).not.toContain("password\n");
+    const badName = await run(["--username", "no spaces", "--email", "not-an-email"]);
+    expect(badName.code).toBe(2);
+    expect(badName.stderr).toMatch(/username: .*email: /s);
+  });
+
+  it("answers bad usage with exit code 2 and the usage line", async () => {
+    for (const args of [[], ["--username", "only"], ["--username", "x1y", "--email", "e@example.com", "--bogus"]]) {
+      const result = await run(args);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/Usage: npm run createsuperuser/);
+    }
+  });
+
+  it("without TESSERA_SUPERUSER_PASSWORD and without a terminal, says how to give a password (exit code 2)", async () => {
+    const result = await run(["--username", "noprompt", "--email", "noprompt@example.com"], {});
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/set TESSERA_SUPERUSER_PASSWORD/);
+    expect(await users()).toHaveLength(1);
+  });
+});

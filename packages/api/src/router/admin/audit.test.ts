@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminCaller, appCodeOf, type Caller, createTestServices, signedInCaller, type TestEnv } from "../../testing.ts";
+
+let env: TestEnv;
+let admin: Caller;
+let adminId: string;
+beforeAll(async () => {
+  env = await createTestServices();
+  ({ caller: admin, id: adminId } = await adminCaller(env, "auditor"));
+});
+afterAll(() => env.cleanup());
+
+type Entry = Awaited<ReturnType<Caller["admin"]["audit"]["list"]>>["data"]["items"][number];
+
+async function walkAudit(input: Parameters<Caller["admin"]["audit"]["list"]>[0]): Promise<Entry[]> {
+  const entries: Entry[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < 500; page++) {
+    const { data } = await admin.admin.audit.list({ ...input, cursor });
+    entries.push(...data.items);
+    if (data.next_cursor === null) return entries;
+    expect(data.items).toHaveLength(input.limit ?? 20);
+    cursor = data.next_cursor;
+  }
+  throw new Error("the walk does not end");
+}
+
+describe("the audit log", () => {
+  it("records logins, failed ones too, with where from and never the password", async () => {
+    const user = await signedInCaller(env, "audited");
+    const id = (await user.auth.me()).data.user_id;
+    const wrong = "Wr0ng-password!";
+    expect(await appCodeOf(env.caller({ clientAddress: "203.0.113.9", requestId: "req-1" }).auth.token({ username: "audited", password: wrong }))).toBe("INVALID_CREDENTIALS");
+    expect(await appCodeOf(env.caller().auth.token({ username: "nobody_here", password: wrong }))).toBe("INVALID_CREDENTIALS");
+    const [unknown, failed, succeeded] = await walkAudit({ action: undefined, limit: 3 }).then((all) => [
+      all.find((e) => e.action === "login.failed" && e.details.username === "nobody_here"),
+      all.find((e) => e.action === "login.failed" && e.actor_id === id),
+      all.find((e) => e.action === "login.succeeded" && e.actor_id === id),
+    ]);
+    expect(unknown).toMatchObject({ actor_id: null, details: { reason: "unknown_user" } });
+    expect(failed).toMatchObject({ client_address: "203.0.113.9", request_id: "req-1", details: { username: "audited", reason: "wrong_password" } });
+    expect(succeeded).toMatchObject({ details: { username: "audited" }, client_address: "127.0.0.1" });
+    const stored = await env.services.db.prisma.auditEntry.findMany();
+    expect(JSON.stringify(stored)).not.toContain(wrong);
+    expect(JSON.stringify(stored)).not.toContain("Corr3ct-horse");
+  });
+
+  it("records every admin write with who, what and the target", async () => {
+    const target = (await (await signedInCaller(env)).auth.me()).data.user_id;
+    await admin.admin.users.update({ user_id: target, role: "seller", is_active: false });
+    const [entry] = (await admin.admin.audit.list({ action: "admin.user.updated", target_id: target })).data.items;
+    expect(entry).toMatchObject({
+      actor_id: adminId,
+      details: { changes: { role: { from: "user", to: "seller" }, is_active: { from: true, to: false } }, revoked_sessions: 1 },
+    });
+    const created = (await admin.admin.audit.list({ action: "admin.superuser.created", target_id: adminId })).data.items;
+    expect(created).toMatchObject([{ actor_id: null, client_address: "cli" }]);
+  });
+
+  it("pages newest first, every entry exactly once, while entries are being appended", async () => {
+    for (let i = 0; i < 7; i++) await env.caller().auth.token({ username: `ghost${i}`, password: "x" }).catch(() => undefined);
+    const before = await walkAudit({ limit: 100 });
+    const walked: Entry[] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const { data } = await admin.admin.audit.list({ limit: 2, cursor });
+      walked.push(...data.items);
+      // New entries land at the front; they must not shift or repeat what the walk still has to see.
+      await env.caller().auth.token({ username: "during_walk", password: "x" }).catch(() => undefined);
+      if (data.next_cursor === null) break;
+      cursor = data.next_cursor;
+    }
+    expect(walked.map((e) => e.id)).toEqual(before.map((e) => e.id));
+    const keys = walked.map((e) => `${e.at}|${e.id}`);
+    expect(keys).toEqual([...keys].sort().reverse());
+    expect(await appCodeOf(admin.admin.audit.list({ cursor: "garbage" }))).toBe("INVALID_REQUEST");
+    expect(await appCodeOf(admin.admin.audit.list({ action: "login.exploded" as never }))).toBe("INVALID_REQUEST");
+  });
+});

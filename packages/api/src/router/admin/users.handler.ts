@@ -1,0 +1,118 @@
+import type { z } from "zod";
+import { appendAudit } from "../../audit.ts";
+import { AppError, done, success } from "../../envelope.ts";
+import { decodeCursor, toPage } from "../../pagination.ts";
+import type { Context } from "../../trpc.ts";
+import { toCurrentUser } from "../auth/users.ts";
+import { type listUsersInput, type updateUserInput, type userIdInput, usersCursor } from "./admin.schema.ts";
+import { keepAnActiveAdmin, serializable } from "./guard.ts";
+
+type Authed = Context & { auth: { user: { id: string } } };
+type Call<I extends z.ZodType> = { ctx: Authed; input: z.infer<I> };
+
+type FindMany = NonNullable<Parameters<Context["db"]["prisma"]["user"]["findMany"]>[0]>;
+type Where = NonNullable<FindMany["where"]>;
+type UserRow = Awaited<ReturnType<Context["db"]["prisma"]["user"]["findUniqueOrThrow"]>>;
+
+const userNotFound = () => new AppError("USER_NOT_FOUND", "User not found.");
+
+const toAdminUser = (user: UserRow) => ({ ...toCurrentUser(user), is_active: user.isActive });
+
+// Rows a wildcard `q` lets through that do not really contain it are skipped; read more per round then.
+const WILDCARD_BATCH = 200;
+
+/** Ordered by the lower-cased username (unique, indexed, code-point order on both databases), one page at a time. */
+export async function listUsers({ ctx, input }: Call<typeof listUsersInput>) {
+  let after = decodeCursor(input.cursor, usersCursor)?.after;
+  // usernameKey and email are stored lower-cased, so lower-casing q makes the search case-insensitive everywhere.
+  const q = input.q?.toLowerCase();
+  // Prisma's `contains` is LIKE without ESCAPE (`_`, common in usernames, is a wildcard; `\` escapes on
+  // PostgreSQL): LIKE only narrows the rows with the pieces between backslashes, and `includes` decides.
+  const pieces = q?.split("\\").filter((piece) => piece !== "") ?? [];
+  const mayContain = (field: "usernameKey" | "email"): Where => ({ AND: pieces.map((piece) => ({ [field]: { contains: piece } })) });
+  const active = input.is_active === undefined ? undefined : input.is_active === "true";
+  const filter: Where = {
+    ...(input.role && { role: input.role }),
+    ...(active !== undefined && { isActive: active }),
+    ...(pieces.length > 0 && { OR: [mayContain("usernameKey"), mayContain("email")] }),
+  };
+  const matches = (row: UserRow) => q === undefined || row.usernameKey.includes(q) || row.email.includes(q);
+  const exactLike = q === undefined || !/[%_\\]/.test(q);
+
+  const wanted = input.limit + 1; // one row past the page tells whether another page follows
+  const found: UserRow[] = [];
+  for (;;) {
+    const take = exactLike ? wanted - found.length : Math.max(wanted - found.length, WILDCARD_BATCH);
+    const rows = await ctx.db.prisma.user.findMany({
+      where: { AND: [filter, ...(after !== undefined ? [{ usernameKey: { gt: after } }] : [])] },
+      orderBy: { usernameKey: "asc" },
+      take,
+    });
+    found.push(...rows.filter(matches));
+    const last = rows.at(-1);
+    if (rows.length < take || found.length >= wanted || !last) break;
+    after = last.usernameKey;
+  }
+  return success(toPage(found.slice(0, wanted), input.limit, toAdminUser, (row) => ({ after: row.usernameKey })));
+}
+
+export async function getUser({ ctx, input }: Call<typeof userIdInput>) {
+  const user = await ctx.db.prisma.user.findUnique({ where: { id: input.user_id } });
+  if (!user) throw userNotFound();
+  const [dataEntries, tasks, activeSessions] = await Promise.all([
+    ctx.db.prisma.dataEntry.count({ where: { ownerId: user.id } }),
+    ctx.db.prisma.task.count({ where: { ownerId: user.id } }),
+    ctx.db.prisma.session.count({ where: { userId: user.id, revokedAt: null, expiresAt: { gt: new Date() } } }),
+  ]);
+  return success({ ...toAdminUser(user), counts: { data_entries: dataEntries, tasks, active_sessions: activeSessions } });
+}
+
+/**
+ * Changes role and/or is_active. Deactivating revokes every session of the user in the same transaction,
+ * so their access and refresh tokens stop working at once (the auth check also refuses inactive users).
+ */
+export async function updateUser({ ctx, input }: Call<typeof updateUserInput>) {
+  const updated = await serializable(ctx, async (tx) => {
+    const before = await tx.user.findUnique({ where: { id: input.user_id } });
+    if (!before) throw userNotFound();
+    const next = { role: input.role ?? before.role, isActive: input.is_active ?? before.isActive };
+    await keepAnActiveAdmin(tx, before, next);
+    const after = await tx.user.update({ where: { id: before.id }, data: next });
+    const revoked = next.isActive
+      ? 0
+      : (await tx.session.updateMany({ where: { userId: before.id, revokedAt: null }, data: { revokedAt: new Date() } })).count;
+    const changes = {
+      ...(next.role !== before.role && { role: { from: before.role, to: next.role } }),
+      ...(next.isActive !== before.isActive && { is_active: { from: before.isActive, to: next.isActive } }),
+    };
+    await appendAudit(tx, ctx.request, {
+      actorId: ctx.auth.user.id,
+      action: "admin.user.updated",
+      targetId: before.id,
+      details: { username: before.username, changes, revoked_sessions: revoked },
+    });
+    return after;
+  });
+  return success(toAdminUser(updated), "User updated.");
+}
+
+/**
+ * Deletes the user; their sessions, refresh tokens, data and tasks go with them (ON DELETE CASCADE), in the
+ * same transaction. An admin may delete themself unless they are the last active admin.
+ */
+export async function deleteUser({ ctx, input }: Call<typeof userIdInput>) {
+  await serializable(ctx, async (tx) => {
+    const target = await tx.user.findUnique({ where: { id: input.user_id } });
+    if (!target) throw userNotFound();
+    await keepAnActiveAdmin(tx, target, null);
+    await tx.user.delete({ where: { id: target.id } });
+    // The username stays in the log (the row it named is gone); the email, personal data, does not.
+    await appendAudit(tx, ctx.request, {
+      actorId: ctx.auth.user.id,
+      action: "admin.user.deleted",
+      targetId: target.id,
+      details: { username: target.username, role: target.role },
+    });
+  });
+  return done("User deleted.");
+}
