@@ -5,6 +5,7 @@ import type { Config } from "@tessera/config";
 import { createDatabase } from "@tessera/db";
 import { pino, type Logger } from "pino";
 import { createApp } from "./app.ts";
+import { answerClientError } from "./http/send.ts";
 
 export interface RunningServer {
   server: Server;
@@ -60,6 +61,7 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
     await services.ready().catch((error: unknown) => logger.warn({ err: error }, "Redis is not reachable yet; starting anyway"));
   }
   const server = createServer(createApp({ services, logger, trustProxy: config.trustProxy, corsOrigins: config.corsOrigins }));
+  server.on("clientError", answerClientError);
   const connections = lingering(server);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -10,5 +10,5 @@ export {
 } from "./services/index.ts";
 export { AppError, errorEnvelope, errorEnvelopeFromRestBody, toErrorEnvelope, httpStatusOf, type AppCode, type ErrorEnvelope } from "./envelope.ts";
 export { createOpenApiDocument } from "./openapi.ts";
-export { restRoutesAt, successStatusOf, type RestRoute } from "./rest-routes.ts";
+export { restRoutes, restRoutesAt, successStatusOf, type RestRoute } from "./rest-routes.ts";
 export { createSuperuser, SuperuserError, type SuperuserInput } from "./cli/superuser.ts";

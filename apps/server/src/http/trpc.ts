@@ -10,9 +10,16 @@ export const trpcApi = (services: Services, logger: Logger) =>
     router: appRouter,
     createContext: contextFromRequest(services, "trpc"),
     maxBodySize: ONE_MIB,
-    responseMeta({ errors }) {
+    responseMeta({ errors, eagerGeneration }) {
       const retryAfter = errors.find((error) => error instanceof AppError && error.retryAfter !== undefined) as AppError | undefined;
-      return retryAfter ? { headers: { "Retry-After": String(retryAfter.retryAfter) } } : {};
+      return {
+        headers: {
+          // tRPC sends errors raised before any procedure runs (an undecodable path, a malformed batch) as JSON
+          // without a Content-Type (so text/plain); every JSON answer says so. Streams (SSE) set their own.
+          ...(!eagerGeneration && { "Content-Type": "application/json" }),
+          ...(retryAfter && { "Retry-After": String(retryAfter.retryAfter) }),
+        },
+      };
     },
     onError({ error, req, path }) {
       if (toErrorEnvelope(error).code === "INTERNAL_SERVER_ERROR") {

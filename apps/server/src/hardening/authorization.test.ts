@@ -1,0 +1,134 @@
+/**
+ * Authorization walk, generated from the REST route table: user B calls every authenticated, non-admin route
+ * (over REST and over tRPC) with user A's key and task id in the path and in every body and query. Nothing of
+ * A's may be read, changed or revealed: A's key and task answer like missing ones (404 KEY_NOT_FOUND /
+ * TASK_NOT_FOUND), lists show B only B's own, no answer to B contains A's value, title, id or name, and A's
+ * data read back afterwards are exactly what they were. (/admin is role-guarded and covered in contract/.)
+ */
+import { randomUUID } from "node:crypto";
+import { restRoutes, type RestRoute } from "@tessera/api";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call, expectSuccess, login, type Reply, userWithSession } from "../testing/http.ts";
+import { startTestServer, type TestServer } from "../testing/server.ts";
+
+let server: TestServer;
+let a: Awaited<ReturnType<typeof userWithSession>>;
+let b: Awaited<ReturnType<typeof userWithSession>>;
+let bToken: string;
+const secret = randomUUID().slice(0, 8);
+const A = {
+  key: `a-private/${secret} key?`, // a slash, a space and a question mark: it must travel percent-encoded
+  value: `a-value-${secret}`,
+  title: `a-title-${secret}`,
+  description: `a-description-${secret}`,
+  taskId: "",
+};
+
+const WALKED = restRoutes.filter((route) => route.meta.openapi?.protect !== false && !route.path.startsWith("/admin"));
+
+beforeAll(async () => {
+  server = await startTestServer();
+  [a, b] = await Promise.all([userWithSession(server.url), userWithSession(server.url)]);
+  bToken = b.tokens.access_token;
+  expectSuccess(await call(server.url, "POST", "/api/data", { token: a.tokens.access_token, json: { key: A.key, value: A.value } }), 201);
+  const task = await call(server.url, "POST", "/api/tasks", {
+    token: a.tokens.access_token,
+    json: { title: A.title, description: A.description, priority: "high", due_date: "2030-01-01T00:00:00.000Z" },
+  });
+  expectSuccess(task, 201);
+  A.taskId = task.body.data.id;
+});
+afterAll(() => server?.stop());
+
+/** Everything of A's, as A reads it: every route that shows A's data. */
+async function snapshotOfA() {
+  const token = a.tokens.access_token;
+  const reads = await Promise.all([
+    call(server.url, "GET", `/api/data/${encodeURIComponent(A.key)}`, { token }),
+    call(server.url, "GET", "/api/data?limit=100", { token }),
+    call(server.url, "GET", `/api/tasks/${A.taskId}`, { token }),
+    call(server.url, "GET", "/api/tasks?limit=100", { token }),
+    call(server.url, "GET", "/api/me", { token }),
+  ]);
+  for (const read of reads) expectSuccess(read);
+  return reads.map((read) => read.body);
+}
+
+/** What B sends: A's identifiers wherever a route reads one, and writes that would change A's data. */
+const bodyFor = () => ({
+  key: A.key, value: `b-overwrite-${secret}`, id: A.taskId, title: `b-title-${secret}`, description: "b", status: "done",
+  priority: "low", due_date: null, user_id: a.data.user_id, owner_id: a.data.user_id, userId: a.data.user_id,
+});
+const queryFor = () => `?prefix=${encodeURIComponent(A.key)}&q=${encodeURIComponent(A.title)}&user_id=${a.data.user_id}`;
+
+/** Nothing of A's appears in an answer to B. */
+function expectNothingOfA(reply: Reply, where: string): void {
+  for (const leak of [A.value, A.title, A.description, A.taskId, a.data.user_id, a.input.username, a.input.email]) {
+    expect(reply.text.includes(leak), `${where} revealed ${leak}: ${reply.text.slice(0, 300)}`).toBe(false);
+  }
+}
+
+const hasParam = (route: RestRoute) => /\{\w+\}/.test(route.path);
+const notFoundCode = (route: RestRoute) => (route.path.includes("{key}") ? "KEY_NOT_FOUND" : "TASK_NOT_FOUND");
+
+async function afterLogout(procedure: string, reply: Reply): Promise<void> {
+  if (procedure === "auth.logout" && reply.status === 200) bToken = (await login(server.url, b.input.username)).access_token;
+}
+
+describe("authorization walk: user B against user A's resources", () => {
+  it("covers every authenticated, non-admin route of the route table", () => {
+    expect(WALKED.map((r) => r.procedurePath).sort()).toEqual([
+      "auth.logout", "auth.me", "data.create", "data.delete", "data.get", "data.list", "data.update",
+      "tasks.create", "tasks.delete", "tasks.get", "tasks.list", "tasks.patch", "tasks.update",
+    ]);
+  });
+
+  it("reads, changes and reveals nothing of A's, over REST and tRPC", async () => {
+    const before = await snapshotOfA();
+    // Routes that name A's key or task first (B has nothing of the same name yet), then the others; logout last.
+    const order = [...WALKED].sort((x, y) => Number(!hasParam(x)) - Number(!hasParam(y)) || Number(x.procedurePath === "auth.logout") - Number(y.procedurePath === "auth.logout"));
+    let calls = 0;
+    for (const route of order) {
+      // REST: A's identifiers in the path, the query and the body.
+      const path = `/api${route.path.replace("{key}", encodeURIComponent(A.key)).replace("{id}", A.taskId)}`;
+      const rest = await call(server.url, route.method, route.method === "GET" ? `${path}${queryFor()}` : path, {
+        token: bToken,
+        ...(route.method !== "GET" && route.method !== "DELETE" && { json: bodyFor() }),
+      });
+      calls++;
+      const where = `REST ${route.method} ${route.path}`;
+      expectNothingOfA(rest, where);
+      if (hasParam(route)) {
+        expect({ where, status: rest.status, code: rest.body?.code }).toEqual({ where, status: 404, code: notFoundCode(route) });
+      } else {
+        expect(rest.status, `${where}: ${rest.text.slice(0, 300)}`).toBe(route.meta.successStatus ?? 200);
+      }
+      await afterLogout(route.procedurePath, rest);
+
+      // tRPC: the same procedure with A's identifiers in its input.
+      const input = JSON.stringify(route.method === "GET" ? { key: A.key, id: A.taskId, prefix: A.key, q: A.title } : bodyFor());
+      const isQuery = route.method === "GET";
+      const trpc = await call(server.url, isQuery ? "GET" : "POST", `/trpc/${route.procedurePath}${isQuery ? `?input=${encodeURIComponent(input)}` : ""}`, {
+        token: bToken,
+        ...(!isQuery && { raw: input }),
+      });
+      calls++;
+      expectNothingOfA(trpc, `tRPC ${route.procedurePath}`);
+      if (hasParam(route)) expect({ p: route.procedurePath, code: trpc.body?.error?.data?.appCode }).toEqual({ p: route.procedurePath, code: notFoundCode(route) });
+      // B's REST call just made B's own key of that name (201 above: A's key did not conflict), so this one conflicts with B's.
+      else if (route.procedurePath === "data.create") expect(trpc.body?.error?.data?.appCode).toBe("KEY_EXISTS");
+      else expect(trpc.status, `tRPC ${route.procedurePath}: ${trpc.text.slice(0, 300)}`).toBe(200);
+      await afterLogout(route.procedurePath, trpc);
+    }
+    console.log(`[authorization] ${WALKED.length} routes walked, ${calls} calls as user B`);
+
+    // B's lists hold only what B made (the same key name, B's own value; B's own tasks).
+    const bData = await call(server.url, "GET", "/api/data?limit=100", { token: bToken });
+    expect(bData.body.data.items.map((item: { value: string }) => item.value)).not.toContain(A.value);
+    const bTasks = await call(server.url, "GET", "/api/tasks?limit=100", { token: bToken });
+    expect(bTasks.body.data.items.map((task: { id: string }) => task.id)).not.toContain(A.taskId);
+    expect(bTasks.body.data.items.length).toBeGreaterThan(0);
+
+    expect(await snapshotOfA()).toEqual(before);
+  });
+});
