@@ -27,11 +27,17 @@ const isEventStream = (res: ServerResponse) => /^text\/event-stream\b/i.test(Str
  *   reconnect (to another process, behind a load balancer), and tRPC aborts the subscription's signal,
  *   which releases it;
  * - connections that have not sent a byte: a client's spare sockets, which closeIdleConnections() leaves
- *   open (clients open them while another connection is busy, e.g. with a stream).
+ *   open (clients open them while another connection is busy, e.g. with a stream);
+ * - busy keep-alive connections: a client that keeps sending on one is never idle, so once shutdown has begun
+ *   every answer carries `Connection: close` and its connection ends with it.
  */
 function lingering(server: Server) {
   const responses = new Set<ServerResponse>();
   const unused = new Set<Socket>();
+  let draining = false;
+  const closeAfter = (res: ServerResponse) => {
+    if (!res.headersSent) res.setHeader("Connection", "close");
+  };
   server.on("connection", (socket: Socket) => {
     unused.add(socket);
     socket.once("close", () => unused.delete(socket));
@@ -40,8 +46,13 @@ function lingering(server: Server) {
     unused.delete(req.socket);
     responses.add(res);
     res.once("close", () => responses.delete(res));
+    if (draining) closeAfter(res);
   });
   return {
+    drain() {
+      draining = true;
+      for (const res of responses) closeAfter(res);
+    },
     cutStreams() {
       for (const res of responses) if (isEventStream(res)) res.destroy();
     },
@@ -80,6 +91,7 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
     (closing ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      connections.drain();
       connections.closeUnused();
       connections.cutStreams();
       // A subscription still being authenticated now starts streaming a moment later: keep cutting.
