@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Prisma } from "@tessera/db";
+import type { Prisma, Transaction } from "@tessera/db";
 
 /**
  * The audit log is append-only: this module only ever inserts, and nothing in the code base updates or
@@ -16,8 +16,6 @@ export type AuditAction =
 export const AUDIT_ACTIONS: readonly AuditAction[] = [
   "login.succeeded", "login.failed", "admin.user.updated", "admin.user.deleted", "admin.superuser.created",
 ];
-
-type Transaction = Parameters<Parameters<Prisma["$transaction"]>[0]>[0];
 
 export interface AuditEvent {
   actorId: string | null;

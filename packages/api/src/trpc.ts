@@ -1,5 +1,6 @@
 import { initTRPC } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
+import type { z } from "zod";
 import { AppError, type AppCode, httpStatusOf, toErrorEnvelope } from "./envelope.ts";
 import type { Services } from "./services/index.ts";
 import { type FieldCodes, inputValidationError } from "./validation.ts";
@@ -20,6 +21,11 @@ export interface Context extends Services {
 }
 
 export const createContext = (services: Services, request: RequestInfo): Context => ({ ...services, request });
+
+/** The context of a procedure behind `authenticated`: the caller is known. */
+export type AuthedContext = Context & { auth: { user: { id: string } } };
+/** What a handler of an authenticated procedure receives, typed by its input schema. */
+export type AuthedCall<I extends z.ZodType> = { ctx: AuthedContext; input: z.infer<I> };
 
 export type Meta = OpenApiMeta<{
   /** Contract codes for this procedure's field problems (see FieldCodes). */

@@ -90,3 +90,6 @@ export function withoutCoercion<T extends z.ZodNumber | z.ZodBoolean>(schema: T)
  */
 export const withoutNul = <T extends z.ZodString>(schema: T) =>
   schema.refine((value) => !value.includes("\u0000"), "Must not contain the NUL character (U+0000).");
+
+/** Length in Unicode code points, as API.md counts "characters". */
+export const codePoints = (value: string) => [...value].length;

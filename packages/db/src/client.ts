@@ -11,6 +11,8 @@ import { isPostgresUrl, sqliteFilePath } from "./url.ts";
  * the SQLite client's type is the common one: every call it allows is valid on the PostgreSQL client too.
  */
 export type Prisma = InstanceType<typeof SqlitePrismaClient>;
+/** The client an interactive `$transaction` callback receives. */
+export type Transaction = Parameters<Parameters<Prisma["$transaction"]>[0]>[0];
 
 export interface Database {
   prisma: Prisma;

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { isUniqueViolation, type Prisma } from "@tessera/db";
 import { appendAudit } from "../audit.ts";
 import { registerInput } from "../router/auth/auth.schema.ts";
+import { takenField } from "../router/auth/users.ts";
 import type { PasswordHasher } from "../services/index.ts";
 
 /** A failure the CLI reports in one line, with its exit code: 2 for bad input, 1 for a conflict. */
@@ -38,9 +39,9 @@ export async function createSuperuser(db: Prisma, passwords: PasswordHasher, inp
   const usernameKey = username.toLowerCase();
   const email = parsed.data.email.toLowerCase();
   const conflict = async () => {
-    const taken = await db.user.findFirst({ where: { OR: [{ usernameKey }, { email }] }, select: { usernameKey: true } });
-    if (!taken) return null;
-    return taken.usernameKey === usernameKey
+    const taken = await takenField(db, usernameKey, email);
+    if (taken === null) return null;
+    return taken === "username"
       ? new SuperuserError(`The username "${username}" is already taken.`, 1)
       : new SuperuserError(`An account with the email "${email}" already exists.`, 1);
   };

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AUDIT_ACTIONS } from "../../audit.ts";
 import { envelopeSchema, messageEnvelopeSchema } from "../../envelope.ts";
 import { cursorSchema, limitSchema, pageSchema } from "../../pagination.ts";
-import { withoutCoercion, withoutNul } from "../../validation.ts";
+import { codePoints, withoutCoercion, withoutNul } from "../../validation.ts";
 import { currentUser, ROLES } from "../auth/auth.schema.ts";
 
 /**
@@ -26,7 +26,7 @@ export const MAX_USER_QUERY = 254;
 
 export const listUsersInput = z.object({
   q: withoutNul(z.string())
-    .refine((value) => [...value].length <= MAX_USER_QUERY, `q must be at most ${MAX_USER_QUERY} characters.`)
+    .refine((value) => codePoints(value) <= MAX_USER_QUERY, `q must be at most ${MAX_USER_QUERY} characters.`)
     .meta({ description: "Only users whose username or email contains this text, case-insensitively and literally." })
     .optional(),
   role: role.meta({ description: "Only users with this role." }).optional(),

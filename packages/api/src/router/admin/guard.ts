@@ -1,9 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { AppError } from "../../envelope.ts";
+import type { Transaction } from "@tessera/db";
 import type { Context } from "../../trpc.ts";
-
-type Prisma = Context["db"]["prisma"];
-export type Transaction = Parameters<Parameters<Prisma["$transaction"]>[0]>[0];
 
 const MAX_ATTEMPTS = 8;
 

@@ -1,14 +1,11 @@
-import type { z } from "zod";
 import { appendAudit } from "../../audit.ts";
 import { AppError, done, success } from "../../envelope.ts";
 import { decodeCursor, toPage } from "../../pagination.ts";
-import type { Context } from "../../trpc.ts";
+import { collectMatching, literalSearch } from "../../search.ts";
+import type { AuthedCall as Call, Context } from "../../trpc.ts";
 import { toCurrentUser } from "../auth/users.ts";
 import { type listUsersInput, type updateUserInput, type userIdInput, usersCursor } from "./admin.schema.ts";
 import { keepAnActiveAdmin, serializable } from "./guard.ts";
-
-type Authed = Context & { auth: { user: { id: string } } };
-type Call<I extends z.ZodType> = { ctx: Authed; input: z.infer<I> };
 
 type FindMany = NonNullable<Parameters<Context["db"]["prisma"]["user"]["findMany"]>[0]>;
 type Where = NonNullable<FindMany["where"]>;
@@ -18,42 +15,30 @@ const userNotFound = () => new AppError("USER_NOT_FOUND", "User not found.");
 
 const toAdminUser = (user: UserRow) => ({ ...toCurrentUser(user), is_active: user.isActive });
 
-// Rows a wildcard `q` lets through that do not really contain it are skipped; read more per round then.
-const WILDCARD_BATCH = 200;
-
 /** Ordered by the lower-cased username (unique, indexed, code-point order on both databases), one page at a time. */
 export async function listUsers({ ctx, input }: Call<typeof listUsersInput>) {
-  let after = decodeCursor(input.cursor, usersCursor)?.after;
-  // usernameKey and email are stored lower-cased, so lower-casing q makes the search case-insensitive everywhere.
-  const q = input.q?.toLowerCase();
-  // Prisma's `contains` is LIKE without ESCAPE (`_`, common in usernames, is a wildcard; `\` escapes on
-  // PostgreSQL): LIKE only narrows the rows with the pieces between backslashes, and `includes` decides.
-  const pieces = q?.split("\\").filter((piece) => piece !== "") ?? [];
-  const mayContain = (field: "usernameKey" | "email"): Where => ({ AND: pieces.map((piece) => ({ [field]: { contains: piece } })) });
+  // usernameKey and email are stored lower-cased, which is what the search compares with.
+  const search = literalSearch(input.q, ["usernameKey", "email"] as const);
   const active = input.is_active === undefined ? undefined : input.is_active === "true";
   const filter: Where = {
     ...(input.role && { role: input.role }),
     ...(active !== undefined && { isActive: active }),
-    ...(pieces.length > 0 && { OR: [mayContain("usernameKey"), mayContain("email")] }),
+    ...search.where,
   };
-  const matches = (row: UserRow) => q === undefined || row.usernameKey.includes(q) || row.email.includes(q);
-  const exactLike = q === undefined || !/[%_\\]/.test(q);
-
-  const wanted = input.limit + 1; // one row past the page tells whether another page follows
-  const found: UserRow[] = [];
-  for (;;) {
-    const take = exactLike ? wanted - found.length : Math.max(wanted - found.length, WILDCARD_BATCH);
-    const rows = await ctx.db.prisma.user.findMany({
-      where: { AND: [filter, ...(after !== undefined ? [{ usernameKey: { gt: after } }] : [])] },
-      orderBy: { usernameKey: "asc" },
-      take,
-    });
-    found.push(...rows.filter(matches));
-    const last = rows.at(-1);
-    if (rows.length < take || found.length >= wanted || !last) break;
-    after = last.usernameKey;
-  }
-  return success(toPage(found.slice(0, wanted), input.limit, toAdminUser, (row) => ({ after: row.usernameKey })));
+  // One row past the page tells whether another page follows.
+  const rows = await collectMatching({
+    wanted: input.limit + 1,
+    after: decodeCursor(input.cursor, usersCursor)?.after,
+    search,
+    read: (after, take) =>
+      ctx.db.prisma.user.findMany({
+        where: { AND: [filter, ...(after !== undefined ? [{ usernameKey: { gt: after } }] : [])] },
+        orderBy: { usernameKey: "asc" },
+        take,
+      }),
+    positionOf: (row) => row.usernameKey,
+  });
+  return success(toPage(rows, input.limit, toAdminUser, (row) => ({ after: row.usernameKey })));
 }
 
 export async function getUser({ ctx, input }: Call<typeof userIdInput>) {

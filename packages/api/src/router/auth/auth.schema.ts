@@ -1,11 +1,10 @@
 import { z } from "zod";
 import { envelopeSchema, messageEnvelopeSchema } from "../../envelope.ts";
-import { type FieldCodes, withoutCoercion, withoutNul } from "../../validation.ts";
+import { codePoints, type FieldCodes, withoutCoercion, withoutNul } from "../../validation.ts";
 
 export const GENDERS = ["male", "female", "non-binary", "other", "prefer_not_to_say"] as const;
 export const ROLES = ["user", "seller", "admin"] as const;
 
-const codePoints = (value: string) => [...value].length;
 const MAX_PASSWORD_BYTES = 72; // bcrypt ignores bytes past 72; longer passwords are refused, never truncated.
 
 const password = z.string().superRefine((value, ctx) => {

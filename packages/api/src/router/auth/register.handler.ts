@@ -4,17 +4,14 @@ import type { z } from "zod";
 import { AppError, success } from "../../envelope.ts";
 import type { Context } from "../../trpc.ts";
 import type { registerInput } from "./auth.schema.ts";
-import { toPublicUser } from "./users.ts";
+import { takenField, toPublicUser } from "./users.ts";
 
 type RegisterInput = z.infer<typeof registerInput>;
 
 async function conflictFor(ctx: Context, usernameKey: string, email: string): Promise<AppError | null> {
-  const taken = await ctx.db.prisma.user.findFirst({
-    where: { OR: [{ usernameKey }, { email }] },
-    select: { usernameKey: true },
-  });
-  if (!taken) return null;
-  return taken.usernameKey === usernameKey
+  const taken = await takenField(ctx.db.prisma, usernameKey, email);
+  if (taken === null) return null;
+  return taken === "username"
     ? new AppError("USERNAME_EXISTS", "This username is already taken.")
     : new AppError("EMAIL_EXISTS", "An account with this email already exists.");
 }

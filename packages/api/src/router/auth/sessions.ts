@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Prisma, Transaction } from "@tessera/db";
 import type { Context } from "../../trpc.ts";
 
 export interface TokenPairData {
@@ -7,9 +8,6 @@ export interface TokenPairData {
   expires_in: number;
   refresh_token: string;
 }
-
-type Prisma = Context["db"]["prisma"];
-type Transaction = Parameters<Parameters<Prisma["$transaction"]>[0]>[0];
 
 /** Adds a fresh refresh token to a session and signs a matching access token. */
 export async function issueTokens(ctx: Context, tx: Transaction | Prisma, userId: string, sessionId: string): Promise<TokenPairData> {

@@ -1,3 +1,4 @@
+import type { Prisma } from "@tessera/db";
 import type { z } from "zod";
 import type { currentUser, GENDERS, publicUser, ROLES } from "./auth.schema.ts";
 
@@ -26,3 +27,10 @@ export const toCurrentUser = (user: UserRow): z.infer<typeof currentUser> => ({
   role: user.role as (typeof ROLES)[number],
   created_at: user.createdAt.toISOString(),
 });
+
+/** Which of a (lower-cased) username and email already belongs to an account; usernames are checked first. */
+export async function takenField(db: Prisma, usernameKey: string, email: string): Promise<"username" | "email" | null> {
+  const taken = await db.user.findFirst({ where: { OR: [{ usernameKey }, { email }] }, select: { usernameKey: true } });
+  if (!taken) return null;
+  return taken.usernameKey === usernameKey ? "username" : "email";
+}

@@ -1,12 +1,8 @@
 import { isRecordNotFound, isUniqueViolation } from "@tessera/db";
-import type { z } from "zod";
 import { AppError, done, success } from "../../envelope.ts";
 import { decodeCursor, toPage } from "../../pagination.ts";
-import type { Context } from "../../trpc.ts";
+import type { AuthedCall as Call, AuthedContext as Authed } from "../../trpc.ts";
 import { type entryInput, type keyInput, listCursor, type listInput } from "./data.schema.ts";
-
-type Authed = Context & { auth: { user: { id: string } } };
-type Call<I> = { ctx: Authed; input: z.infer<I> };
 
 const keyNotFound = () => new AppError("KEY_NOT_FOUND", "Key not found.");
 

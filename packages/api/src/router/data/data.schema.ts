@@ -1,14 +1,14 @@
 import { z } from "zod";
 import { envelopeSchema, messageEnvelopeSchema } from "../../envelope.ts";
 import { cursorSchema, limitSchema, pageSchema } from "../../pagination.ts";
-import { type FieldCodes, withoutNul } from "../../validation.ts";
+import { codePoints, type FieldCodes, withoutNul } from "../../validation.ts";
 
 const MAX_VALUE_BYTES = 64 * 1024;
 
 export const keySchema = z
   .string()
   .refine((key) => {
-    const length = [...key].length;
+    const length = codePoints(key);
     return length >= 1 && length <= 255 && !/\p{Cc}/u.test(key);
   }, "Key must be 1–255 characters with no control characters.")
   .meta({ description: "1–255 characters, no control characters. Percent-encoded in paths (a `/` as %2F)." });

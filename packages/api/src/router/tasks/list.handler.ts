@@ -1,7 +1,9 @@
 import { success } from "../../envelope.ts";
 import { decodeCursor, toPage } from "../../pagination.ts";
 import type { Context } from "../../trpc.ts";
-import { type Authed, type Call, searchText, type TaskRow, toTask } from "./tasks.handler.ts";
+import type { AuthedCall as Call, AuthedContext as Authed } from "../../trpc.ts";
+import { collectMatching, literalSearch } from "../../search.ts";
+import { type TaskRow, toTask } from "./tasks.handler.ts";
 import { cursorPosition, type listInput, type Sort } from "./tasks.schema.ts";
 
 type FindMany = NonNullable<Parameters<Context["db"]["prisma"]["task"]["findMany"]>[0]>;
@@ -81,40 +83,24 @@ const encodePosition = (sort: Sort, key: SortKey) => (row: TaskRow) => {
   return { sort, value: value instanceof Date ? value.toISOString() : value, id: row.id };
 };
 
-// Rows a wildcard `q` lets through that do not really contain it are skipped; read more per round then.
-const WILDCARD_BATCH = 200;
-
 export async function listTasks({ ctx, input }: Call<typeof listInput>) {
   const key = input.sort.replace(/^-/, "") as SortKey;
   const desc = input.sort.startsWith("-");
-  let after = decodePosition(input.cursor, input.sort, key);
-  const q = input.q ? searchText(input.q) : undefined;
-
-  // Ownership is part of every query. Prisma's `contains` is LIKE without an ESCAPE clause, so `%` and `_`
-  // in q act as wildcards: LIKE only narrows the rows, and `includes` decides literally. `\` is LIKE's
-  // default escape character on PostgreSQL (not on SQLite), so LIKE gets only the pieces of q between
-  // backslashes (a row containing q contains each of them).
-  const pieces = q?.split("\\").filter((piece) => piece !== "") ?? [];
-  const mayContain = (field: "titleSearch" | "descriptionSearch"): Where => ({ AND: pieces.map((piece) => ({ [field]: { contains: piece } })) });
+  const search = literalSearch(input.q, ["titleSearch", "descriptionSearch"] as const);
+  // Ownership is part of every query.
   const filter: Where = {
     ownerId: ctx.auth.user.id,
     ...(input.status && { status: input.status }),
     ...(input.priority && { priority: input.priority }),
-    ...(pieces.length > 0 && { OR: [mayContain("titleSearch"), mayContain("descriptionSearch")] }),
+    ...search.where,
   };
-  const matches = (row: TaskRow) => q === undefined || row.titleSearch.includes(q) || row.descriptionSearch.includes(q);
-  const exactLike = q === undefined || !/[%_\\]/.test(q);
-
   // One row past the page tells whether another page follows.
-  const wanted = input.limit + 1;
-  const found: TaskRow[] = [];
-  for (;;) {
-    const take = exactLike ? wanted - found.length : Math.max(wanted - found.length, WILDCARD_BATCH);
-    const rows = await scan(ctx, filter, key, desc, after, take);
-    found.push(...rows.filter(matches));
-    const last = rows.at(-1);
-    if (rows.length < take || found.length >= wanted || !last) break;
-    after = { value: valueOf(last, key), id: last.id };
-  }
-  return success(toPage(found.slice(0, wanted), input.limit, toTask, encodePosition(input.sort, key)));
+  const rows = await collectMatching({
+    wanted: input.limit + 1,
+    after: decodePosition(input.cursor, input.sort, key),
+    search,
+    read: (after, take) => scan(ctx, filter, key, desc, after, take),
+    positionOf: (row) => ({ value: valueOf(row, key), id: row.id }),
+  });
+  return success(toPage(rows, input.limit, toTask, encodePosition(input.sort, key)));
 }

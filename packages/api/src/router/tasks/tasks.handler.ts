@@ -1,14 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { isRecordNotFound } from "@tessera/db";
-import type { z } from "zod";
 import { AppError, done, success } from "../../envelope.ts";
-import type { Context } from "../../trpc.ts";
+import { searchText } from "../../search.ts";
+import type { AuthedCall as Call, AuthedContext as Authed, Context } from "../../trpc.ts";
 import {
   type createInput, type idInput, PRIORITY_RANK, type Priority, type Status, type Task, type TaskEvent, type updateInput,
 } from "./tasks.schema.ts";
 
-export type Authed = Context & { auth: { user: { id: string } } };
-export type Call<I extends z.ZodType> = { ctx: Authed; input: z.infer<I> };
 export type TaskRow = NonNullable<Awaited<ReturnType<Context["db"]["prisma"]["task"]["findFirst"]>>>;
 
 // Ids are what randomUUID() makes; anything else cannot be a task and is answered like a missing one.
@@ -25,9 +23,6 @@ function ownTask(ctx: Authed, id: string) {
 const rethrowNotFound = (error: unknown): never => {
   throw isRecordNotFound(error) ? taskNotFound() : error;
 };
-
-/** Lower-cased copies for `q`; the list lower-cases `q` the same way. */
-export const searchText = (text: string) => text.toLowerCase();
 
 export const toTask = (row: TaskRow): Task => ({
   id: row.id,

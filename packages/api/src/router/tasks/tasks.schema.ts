@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { envelopeSchema, messageEnvelopeSchema } from "../../envelope.ts";
 import { cursorSchema, limitSchema, pageSchema } from "../../pagination.ts";
-import { withoutNul } from "../../validation.ts";
+import { codePoints, withoutNul } from "../../validation.ts";
 
 export const STATUSES = ["todo", "in_progress", "done"] as const;
 export const PRIORITIES = ["low", "medium", "high"] as const;
@@ -16,8 +16,6 @@ export const PRIORITY_RANK: Record<Priority, number> = { low: 0, medium: 1, high
 
 export const MAX_TITLE = 200;
 export const MAX_DESCRIPTION = 10_000;
-
-const codePoints = (value: string) => [...value].length;
 
 const title = withoutNul(z.string())
   .refine((value) => value.trim() !== "" && codePoints(value) <= MAX_TITLE, `Title must be 1–${MAX_TITLE} characters and not blank.`)
