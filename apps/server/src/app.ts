@@ -8,6 +8,7 @@ import { restApi } from "./http/rest.ts";
 import { noStore, securityHeaders } from "./http/security.ts";
 import { sendError } from "./http/send.ts";
 import { trpcApi } from "./http/trpc.ts";
+import { webApp } from "./http/web.ts";
 
 export interface AppOptions {
   services: Services;
@@ -29,6 +30,7 @@ export function createApp({ services, logger, trustProxy, corsOrigins }: AppOpti
   app.use("/api", noStore, restApi(services, logger, openApiDocument));
   app.use("/trpc", noStore, trpcApi(services, logger));
   app.use("/docs", docs());
+  app.use(webApp());
 
   app.use((req, res) => sendError(res, "NOT_FOUND", `No route ${req.method} ${req.path}.`));
   const lastResort: ErrorRequestHandler = (error, req, res, _next) => {

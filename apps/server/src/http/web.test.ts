@@ -1,0 +1,86 @@
+/** The web app at `/`: files, the page for browser paths, and the server's own paths left alone. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import express from "express";
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../testing/server.ts";
+import { webApp } from "./web.ts";
+
+const PAGE = "<!doctype html><title>app</title>";
+const HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"; // what a browser's navigation asks for
+let dist: string;
+
+/** The web app in front of a stand-in for the rest of the server, which answers whatever it is passed. */
+const appServing = (folder: string) =>
+  express()
+    .use(webApp(folder))
+    .use((req, res) => void res.status(404).json({ passedOn: `${req.method} ${req.path}` }));
+
+beforeAll(() => {
+  dist = mkdtempSync(path.join(tmpdir(), "tessera-web-"));
+  mkdirSync(path.join(dist, "assets"));
+  writeFileSync(path.join(dist, "index.html"), PAGE);
+  writeFileSync(path.join(dist, "assets", "index-abc123.js"), "console.log(1)");
+  writeFileSync(path.join(dist, "favicon.svg"), "<svg/>");
+});
+afterAll(() => rmSync(dist, { recursive: true, force: true }));
+
+describe("webApp", () => {
+  it.each(["/", "/tasks", "/admin/users", "/data?prefix=a"])("answers a browser's GET %s with index.html, revalidated each time", async (url) => {
+    const res = await request(appServing(dist)).get(url).set("Accept", HTML);
+    expect(res.status).toBe(200);
+    expect(res.text).toBe(PAGE);
+    expect(res.headers["cache-control"]).toBe("no-cache");
+  });
+
+  it("serves built files; content-hashed assets are cached for good", async () => {
+    const asset = await request(appServing(dist)).get("/assets/index-abc123.js");
+    expect(asset.status).toBe(200);
+    expect(asset.headers["content-type"]).toMatch(/javascript/);
+    expect(asset.headers["cache-control"]).toContain("immutable");
+    expect((await request(appServing(dist)).get("/favicon.svg")).status).toBe(200);
+  });
+
+  it.each([
+    ["GET", "/nothing/here", "application/json"],
+    ["GET", "/", "*/*"],
+    ["GET", "/assets/missing.js", "*/*"],
+    ["POST", "/tasks", HTML],
+    ["DELETE", "/", HTML],
+    ["GET", "/api/nowhere", HTML],
+    ["GET", "/trpc/nowhere", HTML],
+    ["GET", "/docs/nowhere", HTML],
+    ["GET", "/healthz", HTML],
+    ["GET", "/API/me", HTML],
+  ])("passes %s %s (Accept %s) on to the server", async (method, url, accept) => {
+    const res = await request(appServing(dist))[method.toLowerCase() as "get"](url).set("Accept", accept);
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ passedOn: `${method} ${url}` });
+  });
+
+  it("passes everything on while the app is not built", async () => {
+    const res = await request(appServing(path.join(dist, "not-built"))).get("/tasks").set("Accept", HTML);
+    expect(res.body).toEqual({ passedOn: "GET /tasks" });
+  });
+});
+
+describe("the server with the web app mounted", () => {
+  let server: TestServer;
+  beforeAll(async () => (server = await startTestServer()));
+  afterAll(() => server.stop());
+
+  it.each(["/api/nowhere", "/api/", "/docs/nowhere"])("still answers a browser's GET %s with the JSON 404", async (url) => {
+    const res = await fetch(`${server.url}${url}`, { headers: { Accept: HTML } });
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await res.json()).toMatchObject({ status: "error", code: "NOT_FOUND" });
+  });
+
+  it("still answers a browser's GET of an unknown procedure with tRPC's NOT_FOUND", async () => {
+    const res = await fetch(`${server.url}/trpc/nowhere`, { headers: { Accept: HTML } });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: { data: { appCode: "NOT_FOUND" } } });
+  });
+});
