@@ -1,0 +1,38 @@
+/** Setting the stage over the REST API (the contract), so each test drives the screens only for what it checks. */
+import { randomUUID } from "node:crypto";
+import { expect, inject } from "vitest";
+import type { Page } from "playwright-core";
+
+export const PASSWORD = "Str0ng!Passw0rd";
+
+async function post(path: string, body: unknown, token?: string) {
+  const res = await fetch(`${inject("baseUrl")}/api${path}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...(token && { Authorization: `Bearer ${token}` }) },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as { status: string; data: any };
+  expect(json.status, `POST ${path}: ${JSON.stringify(json)}`).toBe("success");
+  return json.data;
+}
+
+export const uniqueName = (prefix: string) => `${prefix}_${randomUUID().slice(0, 8)}`;
+
+/** A new account; resolves with its name and an access token. */
+export async function newUser(prefix = "user") {
+  const username = uniqueName(prefix);
+  await post("/register", { username, email: `${username}@example.com`, password: PASSWORD, full_name: "Grace Hopper", gender: "female" });
+  const { access_token: token } = await post("/token", { username, password: PASSWORD });
+  return { username, token: token as string };
+}
+
+export const createTask = (token: string, task: Record<string, unknown>) => post("/tasks/", task, token);
+
+/** Signs in through the login screen and waits for the task board. */
+export async function signIn(page: Page, username: string, password = PASSWORD) {
+  await page.goto("/login");
+  await page.getByLabel("Username or email").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Tasks" }).waitFor();
+}

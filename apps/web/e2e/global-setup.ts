@@ -1,0 +1,57 @@
+/**
+ * Once per e2e run: the real server (src/main.ts, ENV=prod, serving the built app from apps/web/dist) on an
+ * ephemeral port with a fresh database (SQLite, or a new PostgreSQL database when DATABASE_URL is a postgres
+ * URL; Redis too when REDIS_URL is set), and an admin made with `npm run createsuperuser`'s command.
+ */
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { createTestDatabase } from "@tessera/db/testing";
+import { spawnServer } from "@tessera/server/src/testing/process.ts";
+import type { TestProject } from "vitest/node";
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const DIST_INDEX = path.join(ROOT, "apps/web/dist/index.html");
+const CREATE_SUPERUSER = path.join(ROOT, "packages/api/src/cli/createsuperuser.ts");
+
+export const ADMIN = { username: "root_admin", email: "root@example.com", password: "Adm1n!Passw0rd" };
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    baseUrl: string;
+    admin: typeof ADMIN;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  if (!existsSync(DIST_INDEX)) throw new Error("apps/web/dist is missing: run `npm run test:e2e` from the root (it builds the app first).");
+  const dataDir = mkdtempSync(path.join(tmpdir(), "tessera-e2e-"));
+  const database = await createTestDatabase(dataDir);
+  const env = {
+    ENV: "prod",
+    JWT_SECRET: randomBytes(32).toString("base64url"),
+    DATA_DIR: dataDir,
+    DATABASE_URL: database.url,
+    // Fast hashing: these tests are about the screens, and a 2-core CI machine registers many users.
+    BCRYPT_COST: "4",
+  };
+  // The CLI applies the migrations first; the server then finds them applied.
+  await promisify(execFile)(process.execPath, ["--import", "tsx", CREATE_SUPERUSER, "--username", ADMIN.username, "--email", ADMIN.email, "--full-name", "Root Admin"], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, TESSERA_SUPERUSER_PASSWORD: ADMIN.password },
+  });
+  // REDIS_URL, when set, reaches the server through the environment spawnServer passes on.
+  const server = await spawnServer(env);
+  project.provide("baseUrl", server.url);
+  project.provide("admin", ADMIN);
+
+  return async () => {
+    await server.stop();
+    await database.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,44 @@
+import { Navigate, Outlet, useLocation } from "react-router";
+import { useSession } from "./session.tsx";
+
+function Loading() {
+  return <p role="status">Loading…</p>;
+}
+
+/** Screens for signed-in users: anyone else goes to the login screen, and comes back after signing in. */
+export function RequireUser() {
+  const { user } = useSession();
+  const location = useLocation();
+  if (user === undefined) return <Loading />;
+  if (user === null) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  return <Outlet />;
+}
+
+/** Screens for admins; the API refuses everyone else anyway (403), this only says so plainly. */
+export function RequireAdmin() {
+  const { user } = useSession();
+  if (user?.role !== "admin") {
+    return (
+      <section aria-labelledby="forbidden-title">
+        <h1 id="forbidden-title">Admins only</h1>
+        <p>This page is for administrators.</p>
+      </section>
+    );
+  }
+  return <Outlet />;
+}
+
+/** Where to go after signing in: the `next` page the user was sent away from, if it is one of ours. */
+const nextPage = (search: string) => {
+  const next = new URLSearchParams(search).get("next");
+  return next?.startsWith("/") && !next.startsWith("//") ? next : "/tasks";
+};
+
+/** Sign-in and sign-up: a signed-in user is sent on to the app (so signing in ends here too). */
+export function RequireGuest() {
+  const { user } = useSession();
+  const location = useLocation();
+  if (user === undefined) return <Loading />;
+  if (user !== null) return <Navigate to={nextPage(location.search)} replace />;
+  return <Outlet />;
+}

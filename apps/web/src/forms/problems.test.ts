@@ -1,0 +1,51 @@
+import { TesseraError } from "@tessera/sdk";
+import { describe, expect, it } from "vitest";
+import { toProblems } from "./problems.ts";
+
+const FIELDS = ["username", "email", "password"] as const;
+
+describe("toProblems", () => {
+  it("puts each detail beside its field and keeps the summary for the form", () => {
+    const error = new TesseraError("Invalid request. Invalid fields: username, email.", {
+      code: "INVALID_REQUEST",
+      details: [
+        { path: "username", message: "Username must be 3–32 characters: letters, digits, _ . or -." },
+        { path: "email", message: "Email must be a valid email address." },
+      ],
+    });
+    expect(toProblems(error, FIELDS)).toEqual({
+      message: "Invalid request. Invalid fields: username, email.",
+      fields: {
+        username: "Username must be 3–32 characters: letters, digits, _ . or -.",
+        email: "Email must be a valid email address.",
+      },
+    });
+  });
+
+  it("does not repeat a summary that is already shown beside its field", () => {
+    const message = "Password must contain a digit.";
+    const error = new TesseraError(message, { code: "INVALID_PASSWORD", details: [{ path: "password", message }] });
+    expect(toProblems(error, FIELDS)).toEqual({ message: null, fields: { password: message } });
+  });
+
+  it("sends details about fields the form does not have to the form's message", () => {
+    const error = new TesseraError("Invalid request. The cursor is not valid.", {
+      code: "INVALID_REQUEST",
+      details: [{ path: "cursor", message: "Not a cursor returned by this list." }],
+    });
+    expect(toProblems(error, FIELDS)).toEqual({
+      message: "Invalid request. The cursor is not valid. cursor: Not a cursor returned by this list.",
+      fields: {},
+    });
+  });
+
+  it("places a field's conflict code beside that field", () => {
+    const error = new TesseraError("Username already exists.", { code: "USERNAME_EXISTS" });
+    expect(toProblems(error, FIELDS)).toEqual({ message: null, fields: { username: "Username already exists." } });
+  });
+
+  it("says the server could not be reached on a network error, and passes other errors' text", () => {
+    expect(toProblems(new TesseraError("fetch failed", { code: "NETWORK_ERROR" }), FIELDS).message).toMatch(/could not be reached/);
+    expect(toProblems(new Error("boom"), FIELDS)).toEqual({ message: "boom", fields: {} });
+  });
+});
