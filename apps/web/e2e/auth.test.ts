@@ -52,9 +52,10 @@ describe("register and sign in", () => {
     await expectText(fieldError(page, "Username"), /already/i);
   });
 
-  it("refuses a wrong password, signs in with the right one, stays signed in across a reload, and signs out", async () => {
+  it("refuses a wrong password, signs in with the right one, stays signed in across a reload, and signs out (every tab)", async () => {
     const { username } = await newUser("ada");
-    const page = await (await browser.newContext()).newPage();
+    const context = await browser.newContext();
+    const page = await context.newPage();
     await page.goto("/login");
     await page.getByLabel("Username or email").fill(username);
     await page.getByLabel("Password").fill("Wrong!Passw0rd");
@@ -68,8 +69,13 @@ describe("register and sign in", () => {
     await page.reload();
     await expectText(page.locator(".who strong"), username);
 
+    const otherTab = await context.newPage();
+    await otherTab.goto("/data");
+    await otherTab.getByRole("heading", { name: "Key-value data" }).waitFor();
+
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    await otherTab.getByRole("heading", { name: "Sign in" }).waitFor(); // the other tab follows, without a reload
     // Signed out for real: the tasks page now leads back to signing in, and comes back after it.
     await page.goto("/data");
     await page.getByRole("heading", { name: "Sign in" }).waitFor();

@@ -13,7 +13,7 @@ export interface Session {
 const SessionContext = createContext<Session | null>(null);
 const ME = ["me"] as const;
 
-/** Who is signed in: `auth.me` when the client holds tokens, kept in step with sign-ins in other tabs. */
+/** Who is signed in: `auth.me` when the client holds tokens, kept in step with sign-ins and sign-outs in other tabs. */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const me = useQuery({
@@ -31,7 +31,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     };
     const stopListening = onSignedInChange((signedIn) => !signedIn && signedOut());
     const onStorage = (event: StorageEvent) => {
-      if (event.key === "tessera.tokens" && event.newValue === null) signedOut();
+      if (event.key !== "tessera.tokens") return;
+      if (event.newValue === null) signedOut();
+      else if (event.oldValue === null) void queryClient.invalidateQueries({ queryKey: ME }); // signed in over there
     };
     window.addEventListener("storage", onStorage);
     return () => {
