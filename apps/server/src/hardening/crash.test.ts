@@ -15,7 +15,10 @@ import { PASSWORD, sleep, uniqueName } from "../testing/http.ts";
 import { type ServerProcess, spawnServer } from "../testing/process.ts";
 
 const CLIENTS = 6;
-const LOAD_MS = 1_500;
+// The signal comes once this many writes were answered (not after a fixed time: on a busy machine a fixed
+// time can pass with too few writes for the check to mean anything), and at least MIN_LOAD_MS into the load.
+const ANSWERS_BEFORE_SIGNAL = 90;
+const MIN_LOAD_MS = 500;
 
 let dataDir: string;
 let database: TestDatabase;
@@ -129,7 +132,8 @@ async function underLoad(signal: "SIGKILL" | "SIGTERM") {
   const tokens = await Promise.all(Array.from({ length: CLIENTS }, () => signUp(first.url)));
   const ledger: Ledger = { data: new Map(), tasks: [], answers: [], unanswered: 0 };
   const clients = tokens.map((token, n) => client(first.url, token, n, ledger));
-  await sleep(LOAD_MS);
+  await sleep(MIN_LOAD_MS);
+  while (ledger.answers.length < ANSWERS_BEFORE_SIGNAL) await sleep(10);
   const signalledAt = Date.now();
   first.child.kill(signal);
   const exitCode = await first.exited;
