@@ -50,7 +50,8 @@ const users = async () => {
   return db.prisma.user.findMany({ orderBy: { usernameKey: "asc" } });
 };
 
-describe("npm run createsuperuser (a child process)", () => {
+// Each case starts the real command (tsx compiles it at start): slow on a busy machine, so a wider budget.
+describe("npm run createsuperuser (a child process)", { timeout: 120_000 }, () => {
   it("creates an active admin from TESSERA_SUPERUSER_PASSWORD, migrating a fresh database first", async () => {
     const result = await run(["--username", "Root", "--email", "Root@Example.com", "--full-name", "The Operator"]);
     expect(result, result.stderr).toMatchObject({ code: 0 });
