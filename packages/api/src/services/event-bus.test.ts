@@ -1,29 +1,31 @@
-/** The in-process task event bus: per-owner delivery, order, and release of every listener. */
+/** The in-process event bus: per-owner delivery, order, and release of every listener. */
 import { describe, expect, it } from "vitest";
-import { deleted, taskEventsBehaviour } from "./task-events.behaviour.ts";
-import { createInProcessTaskEvents } from "./task-events.ts";
+import { eventBusBehaviour, sample, type SampleEvent } from "./event-bus.behaviour.ts";
+import { createInProcessEventBus } from "./event-bus.ts";
 
-describe("in-process TaskEvents", () => {
-  taskEventsBehaviour(() => {
-    const bus = createInProcessTaskEvents();
+const createBus = () => createInProcessEventBus<SampleEvent>("samples");
+
+describe("in-process EventBus", () => {
+  eventBusBehaviour(() => {
+    const bus = createBus();
     return { publisher: bus, subscriber: bus, live: async () => {} };
   });
 
   it("delivers only what is published after subscribing", async () => {
-    const bus = createInProcessTaskEvents();
-    await bus.publish("alice", deleted()); // nobody listens: dropped, not an error
+    const bus = createBus();
+    await bus.publish("alice", sample()); // nobody listens: dropped, not an error
     const controller = new AbortController();
     const events = bus.subscribe("alice", controller.signal)[Symbol.asyncIterator]();
     const first = events.next();
-    const later = deleted();
+    const later = sample();
     await bus.publish("alice", later);
     expect((await first).value).toEqual(later);
     controller.abort();
   });
 
   it("releases the listener when the consumer stops iterating", async () => {
-    const bus = createInProcessTaskEvents();
-    const event = deleted();
+    const bus = createBus();
+    const event = sample();
     const reading = (async () => {
       for await (const received of bus.subscribe("alice")) return received;
     })();
@@ -33,4 +35,15 @@ describe("in-process TaskEvents", () => {
     expect(await reading).toEqual(event);
     expect(bus.subscriberCount()).toBe(0);
   });
+});
+
+it("keeps topics apart: an owner's events of one topic never reach a subscriber of another", async () => {
+  const [tasks, orders] = [createInProcessEventBus<SampleEvent>("tasks"), createInProcessEventBus<SampleEvent>("orders")];
+  const controller = new AbortController();
+  const first = orders.subscribe("alice", controller.signal)[Symbol.asyncIterator]().next();
+  await tasks.publish("alice", sample());
+  const own = sample();
+  await orders.publish("alice", own);
+  expect((await first).value).toEqual(own);
+  controller.abort();
 });

@@ -3,10 +3,13 @@ import type { Database } from "@tessera/db";
 import { createLoginThrottle, type LimiterFactory, type LoginThrottle } from "./login-throttle.ts";
 import { createPasswordHasher, type PasswordHasher } from "./passwords.ts";
 import { redisLimiters } from "./redis-limiters.ts";
-import { createRedisTaskEvents } from "./redis-task-events.ts";
+import { createInProcessEventBus, type EventBus } from "./event-bus.ts";
+import { createRedisEventBus } from "./redis-event-bus.ts";
 import { consoleLogger, createRedisConnections, type RedisConnections, type ServiceLogger } from "./redis.ts";
-import { createInProcessTaskEvents, type TaskEvents } from "./task-events.ts";
 import { createTokenService, type TokenService } from "./tokens.ts";
+import type { TaskEvent } from "../router/tasks/tasks.schema.ts";
+
+export type TaskEvents = EventBus<TaskEvent>;
 
 /**
  * Everything a procedure may use, built once per process.
@@ -51,7 +54,7 @@ export function createServices(config: Config, db: Database, options: ServiceOve
     }),
     passwords: createPasswordHasher(config.bcryptCost),
     loginThrottle: createLoginThrottle(config.loginThrottle, options.limiters ?? (redis && redisLimiters(redis.commands))),
-    taskEvents: options.taskEvents ?? (redis ? createRedisTaskEvents(redis, logger) : createInProcessTaskEvents()),
+    taskEvents: options.taskEvents ?? (redis ? createRedisEventBus(redis, "task", logger) : createInProcessEventBus("task")),
     async ready() {
       await Promise.all([db.ping(), redis?.ready()]);
     },
@@ -64,7 +67,7 @@ export function createServices(config: Config, db: Database, options: ServiceOve
 export type { AccessClaims, TokenService } from "./tokens.ts";
 export type { LimiterFactory, LoginThrottle } from "./login-throttle.ts";
 export type { PasswordHasher } from "./passwords.ts";
-export { createInProcessTaskEvents, type TaskEvents } from "./task-events.ts";
+export { createInProcessEventBus, type EventBus } from "./event-bus.ts";
 export { createRedisConnections, type RedisConnections, type ServiceLogger } from "./redis.ts";
-export { createRedisTaskEvents } from "./redis-task-events.ts";
+export { createRedisEventBus } from "./redis-event-bus.ts";
 export { redisLimiters } from "./redis-limiters.ts";
