@@ -14,7 +14,17 @@ export interface RequestInfo {
   authorization: string | undefined;
   /** Set when the REST body could not be used; reported after authentication, as API.md orders it. */
   bodyProblem?: string;
+  /** The request's headers, names lower-cased (Idempotency-Key, Tessera-Signature). */
+  headers?: Readonly<Record<string, string | string[] | undefined>>;
+  /** The body's bytes as received, for REST routes whose meta asks for them (`rawBody`): signatures are over them. */
+  rawBody?: Buffer;
 }
+
+/** One header's value (the first, if it was sent several times); undefined when absent. */
+export const headerOf = (request: RequestInfo, name: string): string | undefined => {
+  const value = request.headers?.[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+};
 
 export interface Context extends Services {
   request: RequestInfo;
@@ -34,6 +44,8 @@ export type Meta = OpenApiMeta<{
   successStatus?: 200 | 201;
   /** The contract codes this route can answer with, for the OpenAPI document. */
   errors?: AppCode[];
+  /** The REST transport passes the body's raw bytes to this procedure (RequestInfo.rawBody). */
+  rawBody?: boolean;
 }>;
 
 const t = initTRPC
