@@ -37,11 +37,21 @@ export interface PaymentSimulator extends PaymentProvider {
   /** Events not yet delivered (or not acknowledged with a 2xx), oldest first. */
   pendingEvents(): PaymentEvent[];
   /**
-   * POSTs each pending event, signed now, to `<baseUrl>/api/payments/webhook`, one after the other, as a processor
-   * does; events answered with a 2xx leave the queue, the others stay for the next delivery.
+   * POSTs each pending event, signed now, to `<baseUrl>/api/payments/webhook` (or hands it to `send`), one after the
+   * other, as a processor does; events answered with a 2xx leave the queue, the others stay for the next delivery.
    */
-  deliver(baseUrl: string): Promise<Delivery[]>;
+  deliver(to: string | WebhookSender): Promise<Delivery[]>;
 }
+
+/** Sends one signed delivery somewhere and says the HTTP status it got (0: no answer). */
+export type WebhookSender = (rawBody: string, signature: string) => Promise<number>;
+
+const postTo = (baseUrl: string): WebhookSender => (body, signature) =>
+  fetch(`${baseUrl}/api/payments/webhook`, {
+    method: "POST",
+    headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signature },
+    body,
+  }).then((res) => res.status, () => 0);
 
 export interface SimulatorOptions {
   webhookSecret: string;
@@ -133,15 +143,12 @@ export function createPaymentSimulator({ webhookSecret, settlement = "sync" }: S
     charges: () => charges.map((charge) => ({ ...charge })),
     pendingEvents: () => [...queue],
 
-    async deliver(baseUrl) {
+    async deliver(to) {
+      const send = typeof to === "string" ? postTo(to) : to;
       const deliveries: Delivery[] = [];
       for (const event of [...queue]) {
         const body = JSON.stringify(event);
-        const status = await fetch(`${baseUrl}/api/payments/webhook`, {
-          method: "POST",
-          headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signWebhook(webhookSecret, body) },
-          body,
-        }).then((res) => res.status, () => 0);
+        const status = await send(body, signWebhook(webhookSecret, body));
         deliveries.push({ event, status });
         if (status >= 200 && status < 300) queue.splice(queue.indexOf(event), 1);
       }
