@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { createServices, type Services } from "@tessera/api";
+import { createServices, type ServiceOverrides, type Services } from "@tessera/api";
 import type { Config } from "@tessera/config";
 import { createDatabase } from "@tessera/db";
 import { pino, type Logger } from "pino";
@@ -62,10 +62,14 @@ function lingering(server: Server) {
   };
 }
 
-/** Builds everything from a config and listens; used by main.ts and by the tests. */
-export async function startServer(config: Config, logger: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
+/** Builds everything from a config and listens; used by main.ts and by the tests (which may swap a service). */
+export async function startServer(
+  config: Config,
+  logger: Logger = pino({ level: config.logLevel }),
+  overrides: Omit<ServiceOverrides, "logger"> = {},
+): Promise<RunningServer> {
   const db = await createDatabase({ url: config.databaseUrl, poolMax: config.databasePoolMax });
-  const services = createServices(config, db, { logger });
+  const services = createServices(config, db, { ...overrides, logger });
   if (config.redisUrl) {
     // Wait for the first connection so that the first requests already share state; a Redis that is down
     // does not stop the start: /readyz says 503 until it answers, and the services degrade meanwhile.

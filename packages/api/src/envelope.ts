@@ -32,6 +32,22 @@ const APP_CODES = {
   RATE_LIMITED: { http: 429, trpc: "TOO_MANY_REQUESTS" },
   INTERNAL_SERVER_ERROR: { http: 500, trpc: "INTERNAL_SERVER_ERROR" },
   NOT_READY: { http: 503, trpc: "SERVICE_UNAVAILABLE" },
+  // Marketplace (API-MARKET.md).
+  ALREADY_SELLER: { http: 409, trpc: "CONFLICT" },
+  PRODUCT_NOT_FOUND: { http: 404, trpc: "NOT_FOUND" },
+  IMAGE_NOT_FOUND: { http: 404, trpc: "NOT_FOUND" },
+  IMAGE_TOO_LARGE: { http: 413, trpc: "PAYLOAD_TOO_LARGE" },
+  TOO_MANY_IMAGES: { http: 409, trpc: "CONFLICT" },
+  INSUFFICIENT_STOCK: { http: 409, trpc: "CONFLICT" },
+  CURRENCY_MISMATCH: { http: 400, trpc: "BAD_REQUEST" },
+  OWN_PRODUCT: { http: 400, trpc: "BAD_REQUEST" },
+  CART_EMPTY: { http: 400, trpc: "BAD_REQUEST" },
+  IDEMPOTENCY_KEY_REQUIRED: { http: 400, trpc: "BAD_REQUEST" },
+  IDEMPOTENCY_KEY_REUSED: { http: 409, trpc: "CONFLICT" },
+  PAYMENT_DECLINED: { http: 402, trpc: "PAYMENT_REQUIRED" },
+  INVALID_SIGNATURE: { http: 400, trpc: "BAD_REQUEST" },
+  ORDER_NOT_FOUND: { http: 404, trpc: "NOT_FOUND" },
+  INVALID_ORDER_STATE: { http: 409, trpc: "CONFLICT" },
 } as const satisfies Record<string, { http: number; trpc: TRPC_ERROR_CODE_KEY }>;
 
 export type AppCode = keyof typeof APP_CODES;
@@ -39,9 +55,13 @@ export const appCodes = Object.keys(APP_CODES) as AppCode[];
 
 export const httpStatusOf = (code: AppCode): number => APP_CODES[code].http;
 
-/** Codes whose errors list field problems in `details` (API.md: input validation codes). */
+/**
+ * Codes whose errors list problems in `details`: API.md's input validation codes, and the marketplace codes
+ * whose text in API-MARKET.md says so (one entry per product out of stock; the declined payment method).
+ */
 export const DETAIL_CODES = new Set<AppCode>([
   "INVALID_REQUEST", "MISSING_FIELDS", "INVALID_PASSWORD", "INVALID_AGE", "GENDER_REQUIRED", "INVALID_KEY", "INVALID_VALUE",
+  "INSUFFICIENT_STOCK", "PAYMENT_DECLINED",
 ]);
 
 /** When tRPC itself raises an error (bad batch, unknown procedure, …) it gets the nearest contract code. */
@@ -61,6 +81,8 @@ const FROM_TRPC_CODE: Partial<Record<TRPC_ERROR_CODE_KEY, AppCode>> = {
 export interface FieldProblem {
   path: string;
   message: string;
+  /** PAYMENT_DECLINED: the processor's reason, e.g. `insufficient_funds` (API-MARKET.md). */
+  decline_code?: string;
 }
 
 export class AppError extends TRPCError {
@@ -132,9 +154,15 @@ export const errorEnvelopeSchema = z
     status: z.literal("error"),
     code: z.enum(appCodes as [AppCode, ...AppCode[]]),
     message: z.string(),
-    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    details: z
+      .array(z.object({ path: z.string(), message: z.string(), decline_code: z.string().optional() }))
+      .optional(),
   })
-  .meta({ description: "Every error response. `details` lists field problems on input validation codes only." });
+  .meta({
+    description:
+      "Every error response. `details` lists field problems on input validation codes, the products out of stock on " +
+      "INSUFFICIENT_STOCK, and the payment method (with `decline_code`) on PAYMENT_DECLINED; it is absent on other codes.",
+  });
 
 /**
  * trpc-to-openapi writes REST error bodies itself, as `{...errorShape, code: <tRPC code>, issues}`.

@@ -1,8 +1,13 @@
 export { appRouter, createCaller, type AppRouter } from "./root.ts";
 export { createContext, type Context, type RequestInfo } from "./trpc.ts";
 export {
+  createPaymentSimulator,
   createRedisConnections,
   createServices,
+  type PaymentProvider,
+  type PaymentSimulator,
+  SIGNATURE_HEADER,
+  signWebhook,
   type LimiterFactory,
   type RedisConnections,
   type ServiceOverrides,

@@ -25,7 +25,7 @@ export function createOpenApiDocument(options: { version: string; baseUrl: strin
     description: "REST surface of the Tessera tRPC router. Every response is a JSON envelope; see ErrorEnvelope for errors.",
     version: options.version,
     baseUrl: options.baseUrl,
-    tags: ["auth", "data", "tasks", "admin"],
+    tags: ["auth", "data", "tasks", "admin", "cart", "checkout", "orders", "seller", "payments"],
     securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
   });
   for (const route of restRoutes) {

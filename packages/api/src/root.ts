@@ -1,6 +1,11 @@
 import { adminRouter } from "./router/admin/index.ts";
 import { authRouter } from "./router/auth/index.ts";
+import { cartRouter } from "./router/cart/index.ts";
+import { checkoutRouter } from "./router/checkout/index.ts";
 import { dataRouter } from "./router/data/index.ts";
+import { ordersRouter } from "./router/orders/index.ts";
+import { sellerOrdersRouter } from "./router/orders/seller.ts";
+import { paymentsRouter } from "./router/payments/index.ts";
 import { tasksRouter } from "./router/tasks/index.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 
@@ -9,6 +14,11 @@ export const appRouter = router({
   data: dataRouter,
   tasks: tasksRouter,
   admin: adminRouter,
+  cart: cartRouter,
+  checkout: checkoutRouter,
+  payments: paymentsRouter,
+  orders: ordersRouter,
+  sellerOrders: sellerOrdersRouter,
 });
 
 export type AppRouter = typeof appRouter;

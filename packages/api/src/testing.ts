@@ -9,14 +9,14 @@ import { expect } from "vitest";
 import { createSuperuser } from "./cli/superuser.ts";
 import { AppError } from "./envelope.ts";
 import { createCaller } from "./root.ts";
-import { createServices, type Services } from "./services/index.ts";
+import { createServices, type ServiceOverrides, type Services } from "./services/index.ts";
 import { createContext, type RequestInfo } from "./trpc.ts";
 
 /**
  * Real services over a fresh database of their own, for createCaller tests: an SQLite file in a temporary
  * folder, or a new database on the PostgreSQL server when the environment's DATABASE_URL names one.
  */
-export async function createTestServices(env: Record<string, string> = {}) {
+export async function createTestServices(env: Record<string, string> = {}, overrides: ServiceOverrides = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), "tessera-api-test-"));
   const database = await createTestDatabase(dataDir);
   const config = loadConfig({
@@ -26,7 +26,7 @@ export async function createTestServices(env: Record<string, string> = {}) {
     ...env,
   });
   const db = await createDatabase({ url: config.databaseUrl, poolMax: config.databasePoolMax });
-  const services: Services = createServices(config, db);
+  const services: Services = createServices(config, db, overrides);
   await services.ready();
   return {
     services,

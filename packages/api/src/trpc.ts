@@ -14,7 +14,17 @@ export interface RequestInfo {
   authorization: string | undefined;
   /** Set when the REST body could not be used; reported after authentication, as API.md orders it. */
   bodyProblem?: string;
+  /** The request's headers, names lower-cased (Idempotency-Key, Tessera-Signature). */
+  headers?: Readonly<Record<string, string | string[] | undefined>>;
+  /** The body's bytes as received, for REST routes whose meta asks for them (`rawBody`): signatures are over them. */
+  rawBody?: Buffer;
 }
+
+/** One header's value (the first, if it was sent several times); undefined when absent. */
+export const headerOf = (request: RequestInfo, name: string): string | undefined => {
+  const value = request.headers?.[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+};
 
 export interface Context extends Services {
   request: RequestInfo;
@@ -23,7 +33,7 @@ export interface Context extends Services {
 export const createContext = (services: Services, request: RequestInfo): Context => ({ ...services, request });
 
 /** The context of a procedure behind `authenticated`: the caller is known. */
-export type AuthedContext = Context & { auth: { user: { id: string } } };
+export type AuthedContext = Context & { auth: { user: { id: string; role: string } } };
 /** What a handler of an authenticated procedure receives, typed by its input schema. */
 export type AuthedCall<I extends z.ZodType> = { ctx: AuthedContext; input: z.infer<I> };
 
@@ -34,6 +44,8 @@ export type Meta = OpenApiMeta<{
   successStatus?: 200 | 201;
   /** The contract codes this route can answer with, for the OpenAPI document. */
   errors?: AppCode[];
+  /** The REST transport passes the body's raw bytes to this procedure (RequestInfo.rawBody). */
+  rawBody?: boolean;
 }>;
 
 const t = initTRPC
@@ -103,7 +115,12 @@ const restInput = t.middleware(async ({ ctx, meta, next, getRawInput }) => {
 
 const INVALID_TOKEN_MESSAGE = "Invalid or expired token.";
 
-const authenticated = t.middleware(async ({ ctx, next }) => {
+/**
+ * The caller of a request, from its bearer token: 401 INVALID_TOKEN unless it is valid, its session live and its
+ * user active. Procedures get it through their builder; the one REST route outside the router (image upload,
+ * apps/server) calls it directly.
+ */
+export async function authenticate(ctx: Context) {
   const match = /^Bearer ([^\s]+)$/i.exec(ctx.request.authorization ?? "");
   if (!match) throw new AppError("INVALID_TOKEN", "Authentication required: send Authorization: Bearer <access_token>.");
   const claims = ctx.tokens.verifyAccess(match[1]!);
@@ -113,8 +130,16 @@ const authenticated = t.middleware(async ({ ctx, next }) => {
   if (!session || session.revokedAt !== null || session.userId !== claims.userId || !session.user.isActive) {
     throw new AppError("INVALID_TOKEN", INVALID_TOKEN_MESSAGE);
   }
-  return next({ ctx: { auth: { user: session.user, sessionId: session.id } } });
-});
+  return { user: session.user, sessionId: session.id };
+}
+
+export type Caller = Awaited<ReturnType<typeof authenticate>>;
+
+const authenticated = t.middleware(async ({ ctx, next }) => next({ ctx: { auth: await authenticate(ctx) } }));
+
+/** No token: an anonymous caller (auth null). A token that is sent must be valid, as everywhere else. */
+const optionallyAuthenticated = t.middleware(async ({ ctx, next }) =>
+  next({ ctx: { auth: ctx.request.authorization === undefined ? null : await authenticate(ctx) } }));
 
 const baseProcedure = t.procedure.use(contractValidation);
 const authedProcedure = baseProcedure.use(authenticated);
@@ -122,10 +147,21 @@ const authedProcedure = baseProcedure.use(authenticated);
 /** Routing, then authentication, then the role, then validation: the order API.md prescribes. */
 export const publicProcedure = baseProcedure.use(restInput);
 export const protectedProcedure = authedProcedure.use(restInput);
-/** The role check needs no query: `authenticated` loaded the user (role included) with the session. */
-export const adminProcedure = authedProcedure
-  .use(({ ctx, next }) => {
-    if (ctx.auth.user.role !== "admin") throw new AppError("FORBIDDEN", "This route is for admins only.");
-    return next();
-  })
-  .use(restInput);
+/** Public reads whose answer depends on who asks (an archived product shows to its seller and admins). */
+export const viewerProcedure = baseProcedure.use(optionallyAuthenticated).use(restInput);
+/** The context of a viewerProcedure: the caller, or null when no token was sent. */
+export type ViewerContext = Context & { auth: Caller | null };
+/** What a handler of a viewerProcedure receives, typed by its input schema. */
+export type ViewerCall<I extends z.ZodType> = { ctx: ViewerContext; input: z.infer<I> };
+/** The role checks need no query: `authenticated` loaded the user (role included) with the session. */
+const requireRole = (role: "admin" | "seller", message: string) =>
+  authedProcedure
+    .use(({ ctx, next }) => {
+      if (ctx.auth.user.role !== role) throw new AppError("FORBIDDEN", message);
+      return next();
+    })
+    .use(restInput);
+
+export const adminProcedure = requireRole("admin", "This route is for admins only.");
+/** Selling routes (API-MARKET.md): the role must be exactly `seller`; admins moderate but do not sell. */
+export const sellerProcedure = requireRole("seller", "This route is for sellers only: become one with POST /api/seller/onboard.");

@@ -40,9 +40,21 @@ describe("loadConfig", () => {
   });
 
   it("refuses prod without a JWT_SECRET of 32 bytes or more", () => {
-    expect(() => loadConfig({ ENV: "prod" }, freshDir())).toThrow(ConfigError);
-    expect(() => loadConfig({ ENV: "prod", JWT_SECRET: "short" }, freshDir())).toThrow(/JWT_SECRET/);
-    expect(loadConfig({ ENV: "prod", JWT_SECRET: SECRET }, freshDir()).jwtSecret).toBe(SECRET);
+    expect(() => loadConfig({ ENV: "prod", WEBHOOK_SECRET: SECRET }, freshDir())).toThrow(ConfigError);
+    expect(() => loadConfig({ ENV: "prod", JWT_SECRET: "short", WEBHOOK_SECRET: SECRET }, freshDir())).toThrow(/JWT_SECRET/);
+    expect(loadConfig({ ENV: "prod", JWT_SECRET: SECRET, WEBHOOK_SECRET: SECRET }, freshDir()).jwtSecret).toBe(SECRET);
+  });
+
+  it("refuses prod without a WEBHOOK_SECRET of 32 bytes or more", () => {
+    const webhook = "w".repeat(32);
+    expect(() => loadConfig({ ENV: "prod", JWT_SECRET: SECRET }, freshDir())).toThrow(/WEBHOOK_SECRET is required/);
+    expect(() => loadConfig({ ENV: "prod", JWT_SECRET: SECRET, WEBHOOK_SECRET: "short" }, freshDir())).toThrow(/WEBHOOK_SECRET/);
+    expect(loadConfig({ ENV: "prod", JWT_SECRET: SECRET, WEBHOOK_SECRET: webhook }, freshDir()).webhookSecret).toBe(webhook);
+  });
+
+  it("stores images locally by default and refuses an unknown image storage", () => {
+    expect(loadConfig({ DATA_DIR: freshDir() }, freshDir()).imageStorage).toBe("local");
+    expect(() => loadConfig({ DATA_DIR: freshDir(), IMAGE_STORAGE: "ftp" }, freshDir())).toThrow(/IMAGE_STORAGE/);
   });
 
   it("generates a dev secret once and keeps it in the data folder", () => {
@@ -51,5 +63,14 @@ describe("loadConfig", () => {
     expect(Buffer.byteLength(first)).toBeGreaterThanOrEqual(32);
     expect(loadConfig({ DATA_DIR: dataDir }, freshDir()).jwtSecret).toBe(first);
     expect(readFileSync(path.join(dataDir, "jwt-secret"), "utf8")).toBe(first);
+  });
+
+  it("generates a dev webhook secret once, apart from the JWT secret", () => {
+    const dataDir = freshDir();
+    const config = loadConfig({ DATA_DIR: dataDir }, freshDir());
+    expect(Buffer.byteLength(config.webhookSecret)).toBeGreaterThanOrEqual(32);
+    expect(config.webhookSecret).not.toBe(config.jwtSecret);
+    expect(loadConfig({ DATA_DIR: dataDir }, freshDir()).webhookSecret).toBe(config.webhookSecret);
+    expect(readFileSync(path.join(dataDir, "webhook-secret"), "utf8")).toBe(config.webhookSecret);
   });
 });

@@ -26,6 +26,8 @@ const envSchema = z.object({
     .optional(),
   REDIS_KEY_PREFIX: z.string().min(1).default("tessera:"),
   JWT_SECRET: z.string().optional(),
+  WEBHOOK_SECRET: z.string().optional(),
+  IMAGE_STORAGE: z.enum(["local"]).default("local"),
   ACCESS_TOKEN_TTL_SECONDS: integer(1).default(3600),
   REFRESH_TOKEN_TTL_SECONDS: integer(1).default(7 * 24 * 3600),
   BCRYPT_COST: integer(4, 31).default(12),
@@ -54,6 +56,13 @@ export interface Config {
   /** Prefix of every Redis key and channel: lets deployments (or test runs) share one Redis. */
   redisKeyPrefix: string;
   jwtSecret: string;
+  /** HMAC-SHA256 key of payment webhooks (`Tessera-Signature`, API-MARKET.md). */
+  webhookSecret: string;
+  /**
+   * Where product images are kept: `local`, files under `<dataDir>/images`. The storage interface in
+   * packages/api is the seam for an S3-compatible driver (a second value here).
+   */
+  imageStorage: "local";
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   bcryptCost: number;
@@ -71,6 +80,9 @@ export class ConfigError extends Error {
 }
 
 const MIN_SECRET_BYTES = 32;
+
+/** Largest product image upload, inclusive (API-MARKET.md: 5 MiB; fixed by the contract, not configurable). */
+export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 
 /**
  * Reads `.env.<ENV>` from the repository root, lets real environment variables override it,
@@ -96,7 +108,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, envDir 
     databasePoolMax: env.DATABASE_POOL_MAX,
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
-    jwtSecret: resolveJwtSecret(env.ENV, env.JWT_SECRET, dataDir),
+    jwtSecret: resolveSecret("JWT_SECRET", env.ENV, env.JWT_SECRET, dataDir, "jwt-secret"),
+    webhookSecret: resolveSecret("WEBHOOK_SECRET", env.ENV, env.WEBHOOK_SECRET, dataDir, "webhook-secret"),
+    imageStorage: env.IMAGE_STORAGE,
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
     bcryptCost: env.BCRYPT_COST,
@@ -112,19 +126,20 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, envDir 
   };
 }
 
-function resolveJwtSecret(env: Config["env"], secret: string | undefined, dataDir: string): string {
+/** A signing secret: given (32+ bytes), required in prod, random per start in test, generated once in dev. */
+function resolveSecret(name: string, env: Config["env"], secret: string | undefined, dataDir: string, fileName: string): string {
   if (secret !== undefined) {
     if (Buffer.byteLength(secret, "utf8") < MIN_SECRET_BYTES) {
-      throw new ConfigError(`Invalid configuration: JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes`);
+      throw new ConfigError(`Invalid configuration: ${name} must be at least ${MIN_SECRET_BYTES} bytes`);
     }
     return secret;
   }
   if (env === "prod") {
-    throw new ConfigError(`Invalid configuration: JWT_SECRET is required in prod (at least ${MIN_SECRET_BYTES} bytes)`);
+    throw new ConfigError(`Invalid configuration: ${name} is required in prod (at least ${MIN_SECRET_BYTES} bytes)`);
   }
   if (env === "test") return randomBytes(MIN_SECRET_BYTES).toString("base64url");
-  // dev: generated once and kept beside the database, so tokens survive restarts.
-  const secretFile = path.join(dataDir, "jwt-secret");
+  // dev: generated once and kept beside the database, so tokens (and signatures) survive restarts.
+  const secretFile = path.join(dataDir, fileName);
   mkdirSync(dataDir, { recursive: true });
   try {
     writeFileSync(secretFile, randomBytes(48).toString("base64url"), { mode: 0o600, flag: "wx" });

@@ -3,6 +3,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client.ts";
 import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client.ts";
 import { applyMigrations } from "./migrate.ts";
+import { oneAtATime } from "./sqlite-one-at-a-time.ts";
 import { isPostgresUrl, sqliteFilePath } from "./url.ts";
 
 /**
@@ -52,7 +53,7 @@ function postgresClient(url: string, poolMax: number): Prisma {
 }
 
 async function sqliteClient(url: string): Promise<Prisma> {
-  const prisma = new SqlitePrismaClient({ adapter: new PrismaBetterSqlite3({ url: sqliteFilePath(url) }) });
+  const prisma = new SqlitePrismaClient({ adapter: oneAtATime(new PrismaBetterSqlite3({ url: sqliteFilePath(url) })) });
   // WAL lets readers run beside the writer; foreign keys are off by default in SQLite and the
   // schema's cascades depend on them; NORMAL sync in WAL mode survives a process crash.
   await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");

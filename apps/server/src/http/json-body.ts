@@ -1,7 +1,13 @@
 import express, { type RequestHandler } from "express";
 import { sendError } from "./send.ts";
 
-const parseJson = express.json({ limit: "1mb", strict: false, type: () => true });
+const parseJson = express.json({
+  limit: "1mb",
+  strict: false,
+  type: () => true,
+  // The bytes as they came, before parsing: a webhook's signature is over them (request-context.ts hands them on).
+  verify: (_req, res, raw) => void ((res as unknown as { locals: Record<string, unknown> }).locals.rawBody = raw),
+});
 
 const isPlainObject = (value: unknown) => typeof value === "object" && value !== null && !Array.isArray(value);
 

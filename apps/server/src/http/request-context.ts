@@ -1,4 +1,4 @@
-import { createContext, type RequestInfo, type Services } from "@tessera/api";
+import { createContext, type RequestInfo, type RestRoute, type Services } from "@tessera/api";
 import type { TRPCRequestInfo } from "@trpc/server/http";
 import type { Request, Response } from "express";
 
@@ -27,4 +27,7 @@ export const contextFromRequest =
       clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
       authorization: credentials(req, transport, info),
       bodyProblem: res.locals.bodyProblem as string | undefined,
+      headers: req.headers,
+      // Only to the routes that ask (rest.ts's routing found the route); an empty body has no bytes to keep.
+      ...((res.locals.route as RestRoute | undefined)?.meta.rawBody && { rawBody: (res.locals.rawBody as Buffer | undefined) ?? Buffer.alloc(0) }),
     });

@@ -9,10 +9,10 @@ export const restClient = (baseUrl: string, token?: string) => (method: string, 
 
 const bearer = (token: string | undefined) => (token ? { Authorization: `Bearer ${token}` } : {});
 
-/** The typed tRPC client, as an SDK user would build it. */
-export const trpcClient = (baseUrl: string, token?: string) =>
+/** The typed tRPC client, as an SDK user would build it (with extra headers, e.g. an Idempotency-Key). */
+export const trpcClient = (baseUrl: string, token?: string, headers: Record<string, string> = {}) =>
   createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: `${baseUrl}/trpc`, headers: () => bearer(token) })],
+    links: [httpBatchLink({ url: `${baseUrl}/trpc`, headers: () => ({ ...bearer(token), ...headers }) })],
   });
 
 /**

@@ -89,9 +89,10 @@ export function rawRequest(baseUrl: string, options: RawOptions): Promise<Reply>
   });
 }
 
-/** API.md: the codes whose errors carry `details`; it is absent on every other code. */
+/** API.md (and API-MARKET.md: INSUFFICIENT_STOCK, PAYMENT_DECLINED): the codes whose errors carry `details`; absent on every other code. */
 export const VALIDATION_CODES = new Set([
   "INVALID_REQUEST", "MISSING_FIELDS", "INVALID_PASSWORD", "INVALID_AGE", "GENDER_REQUIRED", "INVALID_KEY", "INVALID_VALUE",
+  "INSUFFICIENT_STOCK", "PAYMENT_DECLINED",
 ]);
 
 /** API.md: nothing ever answers with a stack trace or an HTML error page. */
@@ -121,7 +122,8 @@ export function expectError(reply: Reply, status: number, code: string): void {
     expect(Object.keys(reply.body).sort()).toEqual(["code", "details", "message", "status"]);
     expect(Array.isArray(reply.body.details)).toBe(true);
     for (const problem of reply.body.details) {
-      expect(Object.keys(problem).sort()).toEqual(["message", "path"]);
+      // A declined payment also says why (API-MARKET.md).
+      expect(Object.keys(problem).sort()).toEqual(code === "PAYMENT_DECLINED" ? ["decline_code", "message", "path"] : ["message", "path"]);
       expect(problem.path).toBeTypeOf("string");
       expect(problem.message).toBeTypeOf("string");
       expect(problem.message.length).toBeGreaterThan(0);

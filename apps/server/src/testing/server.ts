@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import type { ServiceOverrides } from "@tessera/api";
 import { type Config, loadConfig } from "@tessera/config";
 import { createTestDatabase } from "@tessera/db/testing";
 import { pino } from "pino";
@@ -17,7 +18,7 @@ export interface TestServer extends RunningServer {
  * A real server on an ephemeral port with a fresh database of its own: an SQLite file in a temporary
  * folder, or a new database on the PostgreSQL server when the environment's DATABASE_URL names one.
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, overrides: Omit<ServiceOverrides, "logger"> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "tessera-test-"));
   const database = await createTestDatabase(dataDir);
   const config = loadConfig({
@@ -26,7 +27,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     REDIS_URL: process.env.REDIS_URL, REDIS_KEY_PREFIX: `tessera-test:${randomUUID()}:`,
     ...env,
   });
-  const running = await startServer(config, pino({ level: config.logLevel })).catch(async (error: unknown) => {
+  const running = await startServer(config, pino({ level: config.logLevel }), overrides).catch(async (error: unknown) => {
     await database.drop();
     throw error;
   });

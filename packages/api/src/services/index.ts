@@ -3,15 +3,22 @@ import type { Database } from "@tessera/db";
 import { createLoginThrottle, type LimiterFactory, type LoginThrottle } from "./login-throttle.ts";
 import { createPasswordHasher, type PasswordHasher } from "./passwords.ts";
 import { redisLimiters } from "./redis-limiters.ts";
-import { createRedisTaskEvents } from "./redis-task-events.ts";
+import { createInProcessEventBus, type EventBus } from "./event-bus.ts";
+import { createRedisEventBus } from "./redis-event-bus.ts";
 import { consoleLogger, createRedisConnections, type RedisConnections, type ServiceLogger } from "./redis.ts";
-import { createInProcessTaskEvents, type TaskEvents } from "./task-events.ts";
 import { createTokenService, type TokenService } from "./tokens.ts";
+import type { PaymentProvider } from "./payments/provider.ts";
+import { createPaymentSimulator } from "./payments/simulator.ts";
+import type { OrderEvent } from "../router/orders/orders.schema.ts";
+import type { TaskEvent } from "../router/tasks/tasks.schema.ts";
+
+export type TaskEvents = EventBus<TaskEvent>;
+export type OrderEvents = EventBus<OrderEvent>;
 
 /**
  * Everything a procedure may use, built once per process.
  *
- * Cross-process state: with `config.redisUrl`, login throttling and task events live in Redis; without it,
+ * Cross-process state: with `config.redisUrl`, login throttling and task and order events live in Redis; without it,
  * in this process (one server process only). Sessions need neither: every authenticated request reads its
  * session row from the shared database (trpc.ts), so a logout or revocation in one process is refused by
  * every other at once, with no cache to invalidate.
@@ -22,6 +29,12 @@ export interface Services {
   passwords: PasswordHasher;
   loginThrottle: LoginThrottle;
   taskEvents: TaskEvents;
+  /** Order status changes, to each order's buyer and seller (orders.onChange); in-process or Redis, like taskEvents. */
+  orderEvents: OrderEvents;
+  /** Charges, refunds and webhook events: the built-in simulator unless another provider is given. */
+  payments: PaymentProvider;
+  /** For what a procedure must report without failing the request (a refund that did not go through). */
+  logger: ServiceLogger;
   /** Resolves when every backing service answers (the database, and Redis when configured): for /readyz. */
   ready(): Promise<void>;
   /** Closes what createServices opened (the Redis connections), not the database it was given. */
@@ -33,6 +46,9 @@ export interface ServiceOverrides {
   limiters?: LimiterFactory;
   /** What carries live task events; in this process by default, Redis pub/sub with `config.redisUrl`. */
   taskEvents?: TaskEvents;
+  orderEvents?: OrderEvents;
+  /** The payment provider; the simulator (signing its webhook events with config.webhookSecret) by default. */
+  payments?: PaymentProvider;
   logger?: ServiceLogger;
 }
 
@@ -51,7 +67,10 @@ export function createServices(config: Config, db: Database, options: ServiceOve
     }),
     passwords: createPasswordHasher(config.bcryptCost),
     loginThrottle: createLoginThrottle(config.loginThrottle, options.limiters ?? (redis && redisLimiters(redis.commands))),
-    taskEvents: options.taskEvents ?? (redis ? createRedisTaskEvents(redis, logger) : createInProcessTaskEvents()),
+    taskEvents: options.taskEvents ?? (redis ? createRedisEventBus(redis, "task", logger) : createInProcessEventBus("task")),
+    orderEvents: options.orderEvents ?? (redis ? createRedisEventBus(redis, "order", logger) : createInProcessEventBus("order")),
+    payments: options.payments ?? createPaymentSimulator({ webhookSecret: config.webhookSecret }),
+    logger,
     async ready() {
       await Promise.all([db.ping(), redis?.ready()]);
     },
@@ -64,7 +83,10 @@ export function createServices(config: Config, db: Database, options: ServiceOve
 export type { AccessClaims, TokenService } from "./tokens.ts";
 export type { LimiterFactory, LoginThrottle } from "./login-throttle.ts";
 export type { PasswordHasher } from "./passwords.ts";
-export { createInProcessTaskEvents, type TaskEvents } from "./task-events.ts";
+export { createInProcessEventBus, type EventBus } from "./event-bus.ts";
 export { createRedisConnections, type RedisConnections, type ServiceLogger } from "./redis.ts";
-export { createRedisTaskEvents } from "./redis-task-events.ts";
+export { createRedisEventBus } from "./redis-event-bus.ts";
 export { redisLimiters } from "./redis-limiters.ts";
+export type { PaymentProvider } from "./payments/provider.ts";
+export { createPaymentSimulator, type PaymentSimulator } from "./payments/simulator.ts";
+export { signWebhook, SIGNATURE_HEADER } from "./payments/webhook-signature.ts";

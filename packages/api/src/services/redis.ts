@@ -31,7 +31,7 @@ export interface RedisConnections {
   keyPrefix: string;
   /**
    * Commands (counters, PUBLISH). ioredis puts `keyPrefix` in front of keys itself, but not of pub/sub
-   * channels: those are prefixed by their user (see redis-task-events.ts).
+   * channels: those are prefixed by their user (see redis-event-bus.ts).
    */
   commands: Redis;
   /** A connection in subscriber mode can run nothing but (UN)SUBSCRIBE and PING, so it is a second one. */

@@ -1,18 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { AppError } from "../../envelope.ts";
 import type { Transaction } from "@tessera/db";
+import { isWriteConflict } from "../../transactions.ts";
 import type { Context } from "../../trpc.ts";
 
 const MAX_ATTEMPTS = 8;
-
-/**
- * The database aborted the transaction for a serialization failure or a deadlock: Prisma's P2034 when a
- * query fails, but a bare DriverAdapterError (kind TransactionWriteConflict) when the COMMIT itself does.
- */
-function isWriteConflict(error: unknown): boolean {
-  const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { kind?: unknown } };
-  return code === "P2034" || cause?.kind === "TransactionWriteConflict";
-}
 
 /**
  * Runs `work` in a SERIALIZABLE transaction, retried when the database aborts it for a conflict.

@@ -1,10 +1,15 @@
-/** What every TaskEvents implementation must do, run by each implementation's own test file. */
+/** What every EventBus implementation must do, run by each implementation's own test file. */
 import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
-import type { TaskEvent } from "../router/tasks/tasks.schema.ts";
-import type { TaskEvents } from "./task-events.ts";
+import type { EventBus } from "./event-bus.ts";
 
-export const deleted = (): TaskEvent => ({ type: "deleted", id: randomUUID() });
+/** Any JSON event will do: the buses never look inside one (the Redis bus logs its `type`). */
+export interface SampleEvent {
+  type: "sample";
+  id: string;
+}
+
+export const sample = (): SampleEvent => ({ type: "sample", id: randomUUID() });
 
 /** The next value, or a failure after `ms`: a missing event fails the test instead of hanging it. */
 export async function nextWithin<T>(iterator: AsyncIterator<T>, ms = 2000): Promise<IteratorResult<T>> {
@@ -19,14 +24,14 @@ export async function nextWithin<T>(iterator: AsyncIterator<T>, ms = 2000): Prom
 
 export interface BusPair {
   /** Where events are published (another process's bus, for a shared implementation). */
-  publisher: TaskEvents;
-  subscriber: TaskEvents;
+  publisher: EventBus<SampleEvent>;
+  subscriber: EventBus<SampleEvent>;
   /** Resolves once the subscriber's subscriptions for `owner` receive what is published. */
   live(owner: string): Promise<void>;
 }
 
 /** Registers the shared cases inside the caller's `describe`. */
-export function taskEventsBehaviour(makePair: () => BusPair) {
+export function eventBusBehaviour(makePair: () => BusPair) {
   it("delivers an owner's events, in order, to each of that owner's subscribers and no one else", async () => {
     const { publisher, subscriber, live } = makePair();
     const controller = new AbortController();
@@ -41,9 +46,9 @@ export function taskEventsBehaviour(makePair: () => BusPair) {
     await live("alice");
     await live("bob");
 
-    const events = [deleted(), deleted(), deleted()];
+    const events = [sample(), sample(), sample()];
     for (const event of events) await publisher.publish("alice", event);
-    const bobs = deleted();
+    const bobs = sample();
     await publisher.publish("bob", bobs);
 
     for (const [first, tab] of [[pending[0], tab1], [pending[1], tab2]] as const) {
@@ -71,7 +76,7 @@ export function taskEventsBehaviour(makePair: () => BusPair) {
 
   it("ends at once for a signal that has already aborted", async () => {
     const { subscriber } = makePair();
-    const received: TaskEvent[] = [];
+    const received: SampleEvent[] = [];
     for await (const event of subscriber.subscribe("alice", AbortSignal.abort())) received.push(event);
     expect(received).toEqual([]);
     expect(subscriber.subscriberCount()).toBe(0);

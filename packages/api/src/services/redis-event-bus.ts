@@ -1,17 +1,22 @@
 import { EventEmitter, on } from "node:events";
-import type { TaskEvent } from "../router/tasks/tasks.schema.ts";
+import type { EventBus } from "./event-bus.ts";
 import { consoleLogger, type RedisConnections, type ServiceLogger } from "./redis.ts";
-import type { TaskEvents } from "./task-events.ts";
 
 /**
- * TaskEvents across processes: one Redis channel per owner, `<keyPrefix>task-events:<ownerId>`, so Redis only
+ * An EventBus across processes: one Redis channel per topic and owner, `<keyPrefix><topic>-events:<ownerId>`
+ * (`task-events:…`, `order-events:…`), so Redis only
  * sends a process the owners it has subscribers for. Each process subscribes to an owner's channel while it
  * has at least one local subscription for that owner (one SUBSCRIBE however many tabs), and fans the messages
  * out locally through an EventEmitter, exactly as the in-process bus does.
  */
-export function createRedisTaskEvents(redis: RedisConnections, logger: ServiceLogger = consoleLogger): TaskEvents {
-  // ioredis does not prefix channels (only keys), so the prefix is added here.
-  const channelPrefix = `${redis.keyPrefix}task-events:`;
+export function createRedisEventBus<E extends { type: string }>(
+  redis: RedisConnections,
+  topic: string,
+  logger: ServiceLogger = consoleLogger,
+): EventBus<E> {
+  // ioredis does not prefix channels (only keys), so the prefix is added here. Every bus of a process shares the
+  // subscriber connection; no topic's channel prefix is the start of another's, so each takes only its own.
+  const channelPrefix = `${redis.keyPrefix}${topic}-events:`;
   const channelOf = (ownerId: string) => `${channelPrefix}${ownerId}`;
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
@@ -21,11 +26,11 @@ export function createRedisTaskEvents(redis: RedisConnections, logger: ServiceLo
 
   redis.subscriber.on("message", (channel: string, message: string) => {
     if (!channel.startsWith(channelPrefix)) return;
-    let event: TaskEvent;
+    let event: E;
     try {
-      event = JSON.parse(message) as TaskEvent;
+      event = JSON.parse(message) as E;
     } catch (error) {
-      logger.warn({ err: error, channel }, "unreadable task event ignored");
+      logger.warn({ err: error, channel }, `unreadable ${topic} event ignored`);
       return;
     }
     // Emitter event names are the channel names: never "error", which EventEmitter treats specially.
@@ -65,7 +70,7 @@ export function createRedisTaskEvents(redis: RedisConnections, logger: ServiceLo
         await redis.commands.publish(channelOf(ownerId), JSON.stringify(event));
       } catch (error) {
         // The write is committed; its live notification is lost. Subscribers refetch when they reconnect.
-        logger.error({ err: error, ownerId, type: event.type }, "task event not published to Redis");
+        logger.error({ err: error, ownerId, type: event.type }, `${topic} event not published to Redis`);
       }
     },
 
@@ -78,7 +83,7 @@ export function createRedisTaskEvents(redis: RedisConnections, logger: ServiceLo
         // Until Redis confirms, events from other processes cannot arrive; a SUBSCRIBE that fails ends the
         // subscription with the error (the client reconnects) instead of leaving it silently deaf.
         await untilAborted(subscribed, signal);
-        for await (const [event] of events) yield event as TaskEvent;
+        for await (const [event] of events) yield event as E;
       } catch (error) {
         if (!signal?.aborted) throw error;
       } finally {

@@ -1,0 +1,59 @@
+/**
+ * Marketplace fixtures for the contract tests: buyers and sellers over HTTP, products written to the database (the
+ * catalog routes are part A's and tested there), checkout calls, and a live-event watcher.
+ */
+import { randomUUID } from "node:crypto";
+import { call, type Reply, userWithSession } from "./http.ts";
+import type { TestServer } from "./server.ts";
+
+export interface Account {
+  id: string;
+  username: string;
+  token: string;
+}
+
+export async function buyerAccount(server: TestServer): Promise<Account> {
+  const user = await userWithSession(server.url);
+  return { id: user.data.user_id, username: user.data.username, token: user.tokens.access_token };
+}
+
+/** An account with the seller role and a store name, as onboarding leaves it. */
+export async function sellerAccount(server: TestServer): Promise<Account & { storeName: string }> {
+  const account = await buyerAccount(server);
+  const storeName = `Store of ${account.username}`;
+  await server.services.db.prisma.user.update({ where: { id: account.id }, data: { role: "seller", storeName } });
+  return { ...account, storeName };
+}
+
+export interface ProductSpec {
+  name?: string;
+  priceCents?: number;
+  currency?: string;
+  stock?: number;
+  status?: "active" | "archived";
+}
+
+export async function createProduct(server: TestServer, sellerId: string, spec: ProductSpec = {}) {
+  const now = new Date();
+  const name = spec.name ?? `Product ${randomUUID().slice(0, 8)}`;
+  return server.services.db.prisma.product.create({
+    data: {
+      id: randomUUID(), sellerId, name, description: "", priceCents: spec.priceCents ?? 1000, currency: spec.currency ?? "USD",
+      stock: spec.stock ?? 10, status: spec.status ?? "active", nameSearch: name.toLowerCase(), descriptionSearch: "", createdAt: now, updatedAt: now,
+    },
+  });
+}
+
+export const stockOf = async (server: TestServer, productId: string) =>
+  (await server.services.db.prisma.product.findUniqueOrThrow({ where: { id: productId } })).stock;
+
+/** A REST client for one account. */
+export const as = (server: TestServer, token: string) => (method: string, path: string, json?: unknown, headers?: Record<string, string>): Promise<Reply> =>
+  call(server.url, method, `/api${path}`, { json, token, headers });
+
+export const addToCart = (server: TestServer, token: string, productId: string, quantity: number) =>
+  as(server, token)("POST", "/cart/items", { product_id: productId, quantity });
+
+/** POST /api/checkout with an Idempotency-Key (a fresh one unless given). */
+export const checkout = (server: TestServer, token: string, paymentMethod = "pm_card_visa", key: string = randomUUID()) =>
+  as(server, token)("POST", "/checkout", { payment_method: paymentMethod }, { "Idempotency-Key": key });

@@ -1,0 +1,115 @@
+import type { Prisma, Transaction } from "@tessera/db";
+import { AppError, success } from "../../envelope.ts";
+import { inTransaction } from "../../transactions.ts";
+import type { AuthedCall as Call, AuthedContext as Authed } from "../../trpc.ts";
+import { type addInput, type Cart, MAX_QUANTITY, type productInput, type setInput } from "./cart.schema.ts";
+
+// Product ids are what randomUUID() makes; anything else names no product (and never reaches a query).
+const PRODUCT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const productNotFound = () => new AppError("PRODUCT_NOT_FOUND", "Product not found.");
+const notInCart = () => new AppError("PRODUCT_NOT_FOUND", "This product is not in your cart.");
+
+/** The cart as API-MARKET.md shows it: names, prices and availability read live from the products. */
+export async function readCart(db: Prisma | Transaction, userId: string): Promise<Cart> {
+  const lines = await db.cartLine.findMany({
+    where: { userId },
+    include: { product: true },
+    orderBy: [{ createdAt: "asc" }, { productId: "asc" }],
+  });
+  const items = lines.map(({ product, quantity }) => ({
+    product_id: product.id,
+    name: product.name,
+    unit_price_cents: product.priceCents,
+    quantity,
+    line_total_cents: product.priceCents * quantity,
+    available: product.status === "active" && product.stock >= quantity,
+  }));
+  return {
+    items,
+    subtotal_cents: items.reduce((sum, item) => sum + item.line_total_cents, 0),
+    currency: lines[0]?.product.currency ?? "USD",
+  };
+}
+
+/** The product a line may hold: active, someone else's, and in the cart's currency. */
+async function buyableProduct(tx: Transaction, userId: string, productId: string) {
+  if (!PRODUCT_ID.test(productId)) throw productNotFound();
+  const product = await tx.product.findFirst({ where: { id: productId, status: "active" } });
+  if (!product) throw productNotFound();
+  if (product.sellerId === userId) throw new AppError("OWN_PRODUCT", "You cannot buy your own product.");
+  const other = await tx.cartLine.findFirst({
+    where: { userId, productId: { not: productId }, product: { currency: { not: product.currency } } },
+    include: { product: { select: { currency: true } } },
+  });
+  if (other) {
+    throw new AppError("CURRENCY_MISMATCH", `Your cart holds ${other.product.currency} items and this product is priced in ${product.currency}: one currency per cart.`);
+  }
+  return product;
+}
+
+/** The checks on a line's quantity once it is known: 1–99 (400), then the stock (409). */
+function checkQuantity(quantity: number, stock: number) {
+  if (quantity > MAX_QUANTITY) {
+    throw new AppError("INVALID_REQUEST", `Invalid request. A cart line holds at most ${MAX_QUANTITY} units.`, {
+      details: [{ path: "quantity", message: `The line would hold ${quantity} units; at most ${MAX_QUANTITY} are allowed.` }],
+    });
+  }
+  if (quantity > stock) {
+    throw new AppError("INSUFFICIENT_STOCK", "Not enough stock for this quantity.", {
+      details: [{ path: "quantity", message: `Only ${stock} in stock.` }],
+    });
+  }
+}
+
+/**
+ * Adds units, merging with the product's line. The merge is one upsert that increments in the database, inside
+ * a transaction that the checks roll back: two concurrent additions cannot both pass the 99 limit.
+ */
+export async function addItem({ ctx, input }: Call<typeof addInput>) {
+  const userId = ctx.auth.user.id;
+  await inTransaction(ctx, async (tx) => {
+    const product = await buyableProduct(tx, userId, input.product_id);
+    const line = await tx.cartLine.upsert({
+      where: { userId_productId: { userId, productId: product.id } },
+      create: { userId, productId: product.id, quantity: input.quantity, createdAt: new Date() },
+      update: { quantity: { increment: input.quantity } },
+    });
+    checkQuantity(line.quantity, product.stock);
+  });
+  return success(await readCart(ctx.db.prisma, userId), "Item added to cart.");
+}
+
+/** Sets a line's quantity (creating the line if need be); 0 removes it, as DELETE does. */
+export async function setItem({ ctx, input }: Call<typeof setInput>) {
+  const userId = ctx.auth.user.id;
+  if (input.quantity === 0) return removeItem({ ctx, input: { product_id: input.product_id } }).then((reply) => success(reply.data, "Cart updated."));
+  await inTransaction(ctx, async (tx) => {
+    const product = await buyableProduct(tx, userId, input.product_id);
+    checkQuantity(input.quantity, product.stock);
+    await tx.cartLine.upsert({
+      where: { userId_productId: { userId, productId: product.id } },
+      create: { userId, productId: product.id, quantity: input.quantity, createdAt: new Date() },
+      update: { quantity: input.quantity },
+    });
+  });
+  return success(await readCart(ctx.db.prisma, userId), "Cart updated.");
+}
+
+/** Removes a line, whatever became of its product (an archived product's line is removable). */
+export async function removeItem({ ctx, input }: Call<typeof productInput>) {
+  const userId = ctx.auth.user.id;
+  if (!PRODUCT_ID.test(input.product_id)) throw notInCart();
+  const { count } = await ctx.db.prisma.cartLine.deleteMany({ where: { userId, productId: input.product_id } });
+  if (count === 0) throw notInCart();
+  return success(await readCart(ctx.db.prisma, userId), "Item removed from cart.");
+}
+
+export async function emptyCart({ ctx }: { ctx: Authed }) {
+  await ctx.db.prisma.cartLine.deleteMany({ where: { userId: ctx.auth.user.id } });
+  return success(await readCart(ctx.db.prisma, ctx.auth.user.id), "Cart emptied.");
+}
+
+export async function getCart({ ctx }: { ctx: Authed }) {
+  return success(await readCart(ctx.db.prisma, ctx.auth.user.id));
+}

@@ -1,0 +1,89 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { isUniqueViolation } from "@tessera/db";
+import { AppError, type ErrorEnvelope, httpStatusOf, toErrorEnvelope } from "../../envelope.ts";
+import { type AuthedContext as Authed, headerOf, type RequestInfo } from "../../trpc.ts";
+import { codePoints } from "../../validation.ts";
+
+export const IDEMPOTENCY_HEADER = "idempotency-key";
+export const MAX_KEY_LENGTH = 255;
+/** How long a request waits for the first request with its key to finish before giving up (503). */
+const WAIT_LIMIT_MS = 60_000;
+
+/** The Idempotency-Key header: required (IDEMPOTENCY_KEY_REQUIRED), 1–255 characters (INVALID_REQUEST). */
+export function idempotencyKeyOf(request: RequestInfo): string {
+  const key = headerOf(request, IDEMPOTENCY_HEADER);
+  if (key === undefined) {
+    throw new AppError("IDEMPOTENCY_KEY_REQUIRED", "Send an Idempotency-Key header (1–255 characters) with every checkout.");
+  }
+  if (key === "" || codePoints(key) > MAX_KEY_LENGTH || key.includes("\u0000")) {
+    throw new AppError("INVALID_REQUEST", "Invalid request. Invalid fields: Idempotency-Key.", {
+      details: [{ path: "Idempotency-Key", message: `The Idempotency-Key must be 1–${MAX_KEY_LENGTH} characters.` }],
+    });
+  }
+  return key;
+}
+
+/** A recorded answer: the HTTP status and the JSON body, success or error envelope. */
+interface Outcome {
+  status: number;
+  body: unknown;
+}
+
+/** Answers with a recorded outcome: returns a success body, throws the error it records. */
+function replay<T>(outcome: Outcome, cause?: unknown): T {
+  if (outcome.status < 400) return outcome.body as T;
+  const envelope = outcome.body as ErrorEnvelope;
+  throw new AppError(envelope.code, envelope.message, { details: envelope.details, cause });
+}
+
+async function run(work: () => Promise<unknown>, successStatus: number): Promise<Outcome & { cause?: unknown }> {
+  try {
+    return { status: successStatus, body: await work() };
+  } catch (error) {
+    // Recorded too: replaying a failure is safer than running a request again that may have charged.
+    const envelope = toErrorEnvelope(error instanceof AppError ? error : new AppError("INTERNAL_SERVER_ERROR", "Internal server error."));
+    return { status: httpStatusOf(envelope.code), body: envelope, cause: error instanceof AppError ? undefined : error };
+  }
+}
+
+/**
+ * Runs `work` once per (user, key): the first request inserts the key's record as `processing` (the primary key
+ * makes one insert win, in any process), runs, and records its outcome, errors included. Every later request with
+ * the key and the same payment method gets that recorded outcome, waiting for it while it is still processing;
+ * with another payment method it is IDEMPOTENCY_KEY_REUSED.
+ */
+export async function oncePerKey<T>(ctx: Authed, key: string, paymentMethod: string, successStatus: number, work: () => Promise<T>): Promise<T> {
+  const userId = ctx.auth.user.id;
+  const now = new Date();
+  const claimed = await ctx.db.prisma.idempotencyRecord
+    .create({ data: { userId, key, paymentMethod, state: "processing", createdAt: now, updatedAt: now } })
+    .then(() => true, (error: unknown) => {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    });
+  if (!claimed) return replay(await recordedOutcome(ctx, userId, key, paymentMethod));
+
+  const outcome = await run(work, successStatus);
+  await ctx.db.prisma.idempotencyRecord.update({
+    where: { userId_key: { userId, key } },
+    data: { state: "done", responseStatus: outcome.status, responseBody: JSON.stringify(outcome.body), updatedAt: new Date() },
+  });
+  return replay(outcome, outcome.cause);
+}
+
+/** The outcome recorded for the key, once the request that owns it has finished. */
+async function recordedOutcome(ctx: Authed, userId: string, key: string, paymentMethod: string): Promise<Outcome> {
+  const deadline = Date.now() + WAIT_LIMIT_MS;
+  for (let pause = 20; ; pause = Math.min(pause * 1.5, 250)) {
+    const record = await ctx.db.prisma.idempotencyRecord.findUnique({ where: { userId_key: { userId, key } } });
+    if (!record) throw new Error("idempotency record vanished");
+    if (record.paymentMethod !== paymentMethod) {
+      throw new AppError("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used with another payment method: use a new key for a new checkout.");
+    }
+    if (record.state === "done") return { status: record.responseStatus!, body: JSON.parse(record.responseBody!) };
+    if (Date.now() > deadline) {
+      throw new AppError("NOT_READY", "The first request with this Idempotency-Key is still being processed; retry later.");
+    }
+    await sleep(pause);
+  }
+}

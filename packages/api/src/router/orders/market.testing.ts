@@ -1,0 +1,88 @@
+/** Buyers, sellers and products for the createCaller tests of cart, checkout, payments and orders. */
+import { randomUUID } from "node:crypto";
+import { AppError, httpStatusOf } from "../../envelope.ts";
+import { searchText } from "../../search.ts";
+import type { WebhookSender } from "../../services/payments/simulator.ts";
+import type { Caller, TestEnv } from "../../testing.ts";
+
+export interface Shopper {
+  id: string;
+  username: string;
+  caller: Caller;
+  /** A caller whose requests carry this Idempotency-Key header. */
+  withKey(key: string): Caller;
+}
+
+/** A new account, logged in. */
+export async function shopper(env: TestEnv, prefix = "buyer"): Promise<Shopper> {
+  const username = `${prefix}_${randomUUID().slice(0, 8)}`;
+  const password = "Corr3ct-horse";
+  const { user_id } = (await env.caller().auth.register({ username, email: `${username}@example.com`, password, full_name: "T", gender: "other" })).data;
+  const authorization = `Bearer ${(await env.caller().auth.token({ username, password })).data.access_token}`;
+  return {
+    id: user_id,
+    username,
+    caller: env.caller({ authorization }),
+    withKey: (key) => env.caller({ authorization, headers: { "idempotency-key": key } }),
+  };
+}
+
+/** A new account with the seller role and a store name (as onboarding leaves it). */
+export async function seller(env: TestEnv): Promise<Shopper & { storeName: string }> {
+  const account = await shopper(env, "seller");
+  const storeName = `Store ${account.username}`;
+  await env.services.db.prisma.user.update({ where: { id: account.id }, data: { role: "seller", storeName } });
+  return { ...account, storeName };
+}
+
+export interface ProductSpec {
+  name?: string;
+  priceCents?: number;
+  currency?: string;
+  stock?: number;
+  status?: "active" | "archived";
+}
+
+/** A product of `sellerId`, written straight to the database (the catalog's routes are not under test here). */
+export async function product(env: TestEnv, sellerId: string, spec: ProductSpec = {}) {
+  const now = new Date();
+  const name = spec.name ?? `Product ${randomUUID().slice(0, 6)}`;
+  return env.services.db.prisma.product.create({
+    data: {
+      id: randomUUID(),
+      sellerId,
+      name,
+      description: "",
+      priceCents: spec.priceCents ?? 1000,
+      currency: spec.currency ?? "USD",
+      stock: spec.stock ?? 10,
+      status: spec.status ?? "active",
+      nameSearch: searchText(name),
+      descriptionSearch: "",
+      createdAt: now,
+      updatedAt: now,
+    },
+  });
+}
+
+export const stockOf = async (env: TestEnv, productId: string) =>
+  (await env.services.db.prisma.product.findUniqueOrThrow({ where: { id: productId } })).stock;
+
+/** Webhook deliveries through createCaller: the signed bytes as rawBody, as the REST transport passes them. */
+export const viaCaller = (env: TestEnv): WebhookSender => async (body, signature) => {
+  try {
+    await env.caller({ rawBody: Buffer.from(body), headers: { "tessera-signature": signature } }).payments.webhook(JSON.parse(body));
+    return 200;
+  } catch (error) {
+    return error instanceof AppError ? httpStatusOf(error.appCode) : 500;
+  }
+};
+
+/** A buyer with a paid order of one product (quantity units) from `sellerId`. */
+export async function paidOrder(env: TestEnv, sellerId: string, quantity = 1, spec: ProductSpec = {}) {
+  const buyer = await shopper(env);
+  const item = await product(env, sellerId, spec);
+  await buyer.caller.cart.add({ product_id: item.id, quantity });
+  const [order] = (await buyer.withKey(randomUUID()).checkout.place({ payment_method: "pm_card_visa" })).data.orders;
+  return { buyer, product: item, order: order! };
+}

@@ -1,0 +1,55 @@
+import type { Transaction } from "@tessera/db";
+import type { Context } from "../../trpc.ts";
+import type { OrderStatus, PaymentStatus } from "./orders.schema.ts";
+import { readOrders } from "./order-rows.ts";
+
+/** API-MARKET.md's status machine: the only moves there are. */
+const MOVES: Record<OrderStatus, readonly OrderStatus[]> = {
+  pending_payment: ["paid", "payment_failed"],
+  paid: ["shipped", "cancelled"],
+  shipped: ["delivered"],
+  payment_failed: [],
+  delivered: [],
+  cancelled: [],
+};
+
+/** Moves that give the order's units back to stock: the payment failed, or the order was refunded. */
+const RESTOCKING = new Set<OrderStatus>(["payment_failed", "cancelled"]);
+
+export interface PaymentChange {
+  chargeId?: string;
+  paymentStatus?: PaymentStatus;
+}
+
+/**
+ * Moves an order from `from` to `to` inside the caller's transaction, if it is still in `from`: one conditional
+ * UPDATE, so of two concurrent moves (a webhook and a cancel, two cancels) exactly one happens. Records the
+ * history entry and restocks on the moves that release the units, in the same transaction. False when the order
+ * was not in `from` (nothing changed).
+ */
+export async function move(tx: Transaction, orderId: string, from: OrderStatus, to: OrderStatus, at: Date, payment: PaymentChange = {}) {
+  if (!MOVES[from].includes(to)) throw new Error(`no move from ${from} to ${to}`);
+  const { count } = await tx.order.updateMany({ where: { id: orderId, status: from }, data: { status: to, updatedAt: at, ...payment } });
+  if (count === 0) return false;
+  await tx.orderHistory.create({ data: { orderId, status: to, at } });
+  if (RESTOCKING.has(to)) await restock(tx, orderId);
+  return true;
+}
+
+/** Gives an order's units back, product by product in id order (the order checkout takes its row locks in). */
+async function restock(tx: Transaction, orderId: string) {
+  const items = await tx.orderItem.findMany({ where: { orderId }, orderBy: { productId: "asc" } });
+  for (const item of items) {
+    // A product deleted meanwhile (its seller's account was) has nothing to give back to.
+    await tx.product.updateMany({ where: { id: item.productId }, data: { stock: { increment: item.quantity } } });
+  }
+}
+
+/** Tells the buyer and the seller of each order, after the change has committed, how the order now stands. */
+export async function announce(ctx: Context, orderIds: string[]): Promise<void> {
+  if (orderIds.length === 0) return;
+  for (const order of await readOrders(ctx.db.prisma, orderIds)) {
+    const event = { type: "status_changed" as const, order };
+    await Promise.all([ctx.orderEvents.publish(order.buyer.user_id, event), ctx.orderEvents.publish(order.seller.user_id, event)]);
+  }
+}

@@ -1,0 +1,70 @@
+import { isUniqueViolation, type Transaction } from "@tessera/db";
+import { AppError, done } from "../../envelope.ts";
+import { type ChargeEvent, isChargeEvent, type PaymentEvent, WebhookPayloadError, WebhookSignatureError } from "../../services/payments/provider.ts";
+import { SIGNATURE_HEADER } from "../../services/payments/webhook-signature.ts";
+import { inTransaction } from "../../transactions.ts";
+import { type Context, headerOf } from "../../trpc.ts";
+import { isOrderId } from "../orders/order-rows.ts";
+import { announce, move } from "../orders/transitions.ts";
+
+/** The provider's event, verified: INVALID_SIGNATURE for a bad, missing or stale signature, 400 for signed non-events. */
+function verifiedEvent(ctx: Context, input: object): PaymentEvent {
+  // REST hands over the bytes as sent (meta rawBody). tRPC parses before we see anything, so there the signature
+  // must be over the compact JSON of the input, which is what a sender that signs JSON.stringify(event) sends.
+  const raw = ctx.request.rawBody ?? Buffer.from(JSON.stringify(input));
+  try {
+    return ctx.payments.parseWebhook(raw, headerOf(ctx.request, SIGNATURE_HEADER));
+  } catch (error) {
+    if (error instanceof WebhookSignatureError) throw new AppError("INVALID_SIGNATURE", `Invalid signature: ${error.message}`);
+    if (error instanceof WebhookPayloadError) {
+      throw new AppError("INVALID_REQUEST", `Invalid request. ${error.message}`, { details: [{ path: "", message: error.message }] });
+    }
+    throw error;
+  }
+}
+
+/** Whether the event describes this order's charge: the same charge (once known), amount and currency. */
+const describes = (event: ChargeEvent, order: { chargeId: string | null; totalCents: bigint; currency: string }) =>
+  (order.chargeId === null || order.chargeId === event.data.charge_id) &&
+  BigInt(event.data.amount_cents) === order.totalCents &&
+  event.data.currency === order.currency;
+
+/** The move an event asks for, if the order is where the event finds it; false when it does not fit. */
+async function apply(tx: Transaction, event: ChargeEvent, at: Date): Promise<boolean> {
+  const { order_id: orderId, charge_id: chargeId } = event.data;
+  if (!isOrderId(orderId)) return false;
+  const order = await tx.order.findUnique({ where: { id: orderId } });
+  if (!order || !describes(event, order)) return false;
+  switch (event.type) {
+    case "charge.succeeded":
+      return move(tx, orderId, "pending_payment", "paid", at, { chargeId, paymentStatus: "succeeded" });
+    case "charge.failed":
+      return move(tx, orderId, "pending_payment", "payment_failed", at, { chargeId, paymentStatus: "failed" });
+    case "charge.refunded":
+      return move(tx, orderId, "paid", "cancelled", at, { paymentStatus: "refunded" });
+  }
+}
+
+/**
+ * POST /api/payments/webhook. Every verified event's id is stored (its primary key is the replay protection: a
+ * redelivered event changes nothing); the event moves its order only if it fits the order's state, in the same
+ * transaction, and only then is its id one of the order's payment.events. Whatever the event, a verified one is
+ * acknowledged with 200, so the provider stops redelivering it.
+ */
+export async function receiveWebhook({ ctx, input }: { ctx: Context; input: object }) {
+  const event = verifiedEvent(ctx, input);
+  const at = new Date();
+  const changedOrder = await inTransaction(ctx, async (tx) => {
+    if (await tx.paymentEvent.findUnique({ where: { id: event.id } })) return undefined;
+    const changed = isChargeEvent(event) && (await apply(tx, event, at));
+    const orderId = changed ? event.data.order_id : null;
+    await tx.paymentEvent.create({ data: { id: event.id, type: event.type, orderId, receivedAt: at } });
+    return orderId ?? undefined;
+  }).catch((error: unknown) => {
+    // The same event delivered twice at once: the other delivery stored it (and applied it) first.
+    if (isUniqueViolation(error)) return undefined;
+    throw error;
+  });
+  if (changedOrder) await announce(ctx, [changedOrder]);
+  return done("Event received.");
+}
