@@ -34,6 +34,7 @@ export default async function setup(project: TestProject) {
   const env = {
     ENV: "prod",
     JWT_SECRET: randomBytes(32).toString("base64url"),
+    WEBHOOK_SECRET: randomBytes(32).toString("base64url"),
     DATA_DIR: dataDir,
     DATABASE_URL: database.url,
     // Fast hashing: these tests are about the screens, and a 2-core CI machine registers many users.
