@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createRedisConnections, type RedisConnections } from "@tessera/api";
+import { createDatabase } from "@tessera/db";
 import { createTestDatabase, type TestDatabase } from "@tessera/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { liveTrpcClient } from "./testing/clients.ts";
@@ -101,5 +102,41 @@ describe("two server processes sharing the database and Redis", () => {
       subscription.unsubscribe();
     }
     await vi.waitFor(async () => expect(await redisSubscribers()).toBe(0), { timeout: WAIT_MS });
+  });
+
+  it("run a checkout once when requests with one Idempotency-Key reach both at once, and tell the seller on the other", async () => {
+    const [buyer, seller] = [await userWithSession(one.url), await userWithSession(one.url)];
+    // The catalog is not under test: the seller and the product are written straight to the shared database.
+    const db = await createDatabase({ url: database.url, migrate: false });
+    const productId = randomUUID();
+    try {
+      await db.prisma.user.update({ where: { id: seller.data.user_id }, data: { role: "seller", storeName: "Replicated" } });
+      const now = new Date();
+      await db.prisma.product.create({
+        data: { id: productId, sellerId: seller.data.user_id, name: "Lamp", priceCents: 2500, stock: 5, nameSearch: "lamp", descriptionSearch: "", createdAt: now, updatedAt: now },
+      });
+    } finally {
+      await db.close();
+    }
+    const events: { order: { status: string } }[] = [];
+    const subscription = liveTrpcClient(two.url, seller.tokens.access_token).orders.onChange.subscribe(undefined, {
+      onData: (event) => void events.push(event),
+    });
+    try {
+      const channel = `${probe.keyPrefix}order-events:${seller.data.user_id}`;
+      await vi.waitFor(async () => expect(Number(((await probe.commands.pubsub("NUMSUB", channel)) as [string, number])[1])).toBe(1), { timeout: WAIT_MS });
+      const token = buyer.tokens.access_token;
+      expectSuccess(await call(one.url, "POST", "/api/cart/items", { json: { product_id: productId, quantity: 2 }, token }));
+      const key = randomUUID();
+      const replies = await Promise.all(Array.from({ length: 10 }, (_, i) =>
+        call((i % 2 === 0 ? one : two).url, "POST", "/api/checkout", { json: { payment_method: "pm_card_visa" }, token, headers: { "Idempotency-Key": key } })));
+      for (const reply of replies) expectSuccess(reply, 201);
+      expect(new Set(replies.map((reply) => reply.text)).size).toBe(1);
+      const orders = await call(two.url, "GET", "/api/orders", { token });
+      expect(orders.body.data.items).toHaveLength(1);
+      await vi.waitFor(() => expect(events.map((event) => event.order.status)).toEqual(["pending_payment", "paid"]), { timeout: WAIT_MS });
+    } finally {
+      subscription.unsubscribe();
+    }
   });
 });

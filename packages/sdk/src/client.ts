@@ -1,8 +1,8 @@
 import {
-  createTRPCClient, type HTTPBatchLinkOptions, httpBatchLink, httpSubscriptionLink, splitLink, type TRPCClient,
+  createTRPCClient, type HTTPBatchLinkOptions, httpBatchLink, httpLink, httpSubscriptionLink, splitLink, type TRPCClient,
 } from "@trpc/client";
 import { toTesseraError } from "./errors.ts";
-import { authLink, bearerHeaders } from "./links.ts";
+import { authLink, bearerHeaders, idempotencyKeyOf, keyedHeaders } from "./links.ts";
 import type { LoginInput, RegisterInput, TesseraRouter, User } from "./router.ts";
 import { createSession, toTokens } from "./session.ts";
 import { memoryTokenStore, type TesseraTokens, type TokenStore } from "./token-store.ts";
@@ -84,7 +84,11 @@ export function createTesseraClient(options: TesseraClientOptions): TesseraClien
           // Undefined falls back to globalThis.EventSource, looked up per subscription.
           ...(EventSource && { EventSource }),
         }),
-        false: httpBatchLink({ url, fetch: options.fetch, headers: bearerHeaders(session) }),
+        false: splitLink({
+          condition: (op) => idempotencyKeyOf(op) !== undefined,
+          true: httpLink({ url, fetch: options.fetch, headers: keyedHeaders(session) }),
+          false: httpBatchLink({ url, fetch: options.fetch, headers: bearerHeaders(session) }),
+        }),
       }),
     ],
   });

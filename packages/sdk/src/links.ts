@@ -111,6 +111,13 @@ export function authLink(session: Session, subscriptionProblem: () => string | u
 }
 
 /**
+ * A call's Idempotency-Key (POST /api/checkout requires one): `{ context: { idempotencyKey } }` on the call. Such a
+ * call travels alone (a batch shares its HTTP headers), with the key in its `Idempotency-Key` header.
+ */
+export const idempotencyKeyOf = (op: Pick<Operation, "context">): string | undefined =>
+  typeof op.context.idempotencyKey === "string" ? op.context.idempotencyKey : undefined;
+
+/**
  * httpBatchLink's `headers`: one Authorization header per HTTP request, read once for the whole batch and noted on
  * each operation, so that a failure is compared with the token that was really sent.
  */
@@ -120,3 +127,9 @@ export const bearerHeaders = (session: Session) => async ({ opList }: { opList: 
   for (const op of opList) op.context[SENT_TOKEN] = token;
   return token ? { authorization: `Bearer ${token}` } : {};
 };
+
+/** httpLink's `headers` for a call with an Idempotency-Key: the bearer token as above, and the key. */
+export const keyedHeaders = (session: Session) => async ({ op }: { op: Operation }) => ({
+  ...(await bearerHeaders(session)({ opList: [op] })),
+  "Idempotency-Key": idempotencyKeyOf(op)!,
+});

@@ -29,3 +29,7 @@ export type RegisterInput = RouterInputs["auth"]["register"];
 export type LoginInput = RouterInputs["auth"]["token"];
 /** An event of the `tasks.onChange` subscription. */
 export type TaskEvent = RouterOutputs["tasks"]["onChange"] extends AsyncIterable<infer E> ? E : never;
+export type Cart = RouterOutputs["cart"]["get"]["data"];
+export type Order = RouterOutputs["orders"]["get"]["data"];
+/** An event of the `orders.onChange` subscription: an order you bought or sell, after a status change. */
+export type OrderEvent = RouterOutputs["orders"]["onChange"] extends AsyncIterable<infer E> ? E : never;

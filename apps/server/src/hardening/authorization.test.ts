@@ -1,14 +1,17 @@
 /**
  * Authorization walk, generated from the REST route table: user B calls every authenticated, non-admin route
- * (over REST and over tRPC) with user A's key and task id in the path and in every body and query. Nothing of
- * A's may be read, changed or revealed: A's key and task answer like missing ones (404 KEY_NOT_FOUND /
- * TASK_NOT_FOUND), lists show B only B's own, no answer to B contains A's value, title, id or name, and A's
- * data read back afterwards are exactly what they were. (/admin is role-guarded and covered in contract/.)
+ * (over REST and over tRPC) with user A's key, task id and order id in the path and in every body and query. Nothing
+ * of A's may be read, changed or revealed: A's key, task and order answer like missing ones (404 KEY_NOT_FOUND /
+ * TASK_NOT_FOUND / ORDER_NOT_FOUND), seller routes are 403 to B, lists show B only B's own, no answer to B contains
+ * A's value, title, id, order or name, and A's data (cart and orders included) read back afterwards are exactly what
+ * they were. Cart and checkout routes name no resource of A's (a cart is the caller's own): B's calls may succeed or
+ * fail on B's own cart, never with a 5xx. (/admin is role-guarded and covered in contract/.)
  */
 import { randomUUID } from "node:crypto";
 import { restRoutes, type RestRoute } from "@tessera/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, expectSuccess, login, type Reply, userWithSession } from "../testing/http.ts";
+import { addToCart, checkout, createProduct, sellerAccount } from "../testing/market.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
 
 let server: TestServer;
@@ -22,6 +25,9 @@ const A = {
   title: `a-title-${secret}`,
   description: `a-description-${secret}`,
   taskId: "",
+  orderId: "",
+  /** A public product (another seller's), in A's cart and in B's bodies. */
+  productId: "",
 };
 
 const WALKED = restRoutes.filter((route) => route.meta.openapi?.protect !== false && !route.path.startsWith("/admin"));
@@ -37,6 +43,14 @@ beforeAll(async () => {
   });
   expectSuccess(task, 201);
   A.taskId = task.body.data.id;
+  const shop = await sellerAccount(server);
+  const [inCart, bought] = [await createProduct(server, shop.id), await createProduct(server, shop.id)];
+  A.productId = inCart.id;
+  expectSuccess(await addToCart(server, a.tokens.access_token, bought.id, 1));
+  const placed = await checkout(server, a.tokens.access_token);
+  expectSuccess(placed, 201);
+  A.orderId = placed.body.data.orders[0].id;
+  expectSuccess(await addToCart(server, a.tokens.access_token, inCart.id, 2));
 });
 afterAll(() => server?.stop());
 
@@ -49,6 +63,9 @@ async function snapshotOfA() {
     call(server.url, "GET", `/api/tasks/${A.taskId}`, { token }),
     call(server.url, "GET", "/api/tasks?limit=100", { token }),
     call(server.url, "GET", "/api/me", { token }),
+    call(server.url, "GET", "/api/cart", { token }),
+    call(server.url, "GET", `/api/orders/${A.orderId}`, { token }),
+    call(server.url, "GET", "/api/orders?limit=100", { token }),
   ]);
   for (const read of reads) expectSuccess(read);
   return reads.map((read) => read.body);
@@ -58,18 +75,31 @@ async function snapshotOfA() {
 const bodyFor = () => ({
   key: A.key, value: `b-overwrite-${secret}`, id: A.taskId, title: `b-title-${secret}`, description: "b", status: "done",
   priority: "low", due_date: null, user_id: a.data.user_id, owner_id: a.data.user_id, userId: a.data.user_id,
+  order_id: A.orderId, product_id: A.productId, quantity: 1, payment_method: "pm_card_visa",
 });
 const queryFor = () => `?prefix=${encodeURIComponent(A.key)}&q=${encodeURIComponent(A.title)}&user_id=${a.data.user_id}`;
 
 /** Nothing of A's appears in an answer to B. */
 function expectNothingOfA(reply: Reply, where: string): void {
-  for (const leak of [A.value, A.title, A.description, A.taskId, a.data.user_id, a.input.username, a.input.email]) {
+  for (const leak of [A.value, A.title, A.description, A.taskId, A.orderId, a.data.user_id, a.input.username, a.input.email]) {
     expect(reply.text.includes(leak), `${where} revealed ${leak}: ${reply.text.slice(0, 300)}`).toBe(false);
   }
 }
 
 const hasParam = (route: RestRoute) => /\{\w+\}/.test(route.path);
-const notFoundCode = (route: RestRoute) => (route.path.includes("{key}") ? "KEY_NOT_FOUND" : "TASK_NOT_FOUND");
+const isOrderRoute = (route: RestRoute) => /^\/(seller\/)?orders\b/.test(route.path);
+/** Routes on B's own cart: no identifier of A's can name anything of A's there. */
+const onOwnCart = (route: RestRoute) => /^\/(cart|checkout)\b/.test(route.path);
+/** A's id of the resource a route's {id} names. */
+const idFor = (route: RestRoute) => (isOrderRoute(route) ? A.orderId : A.taskId);
+
+/** The code B gets from a route naming A's resource (or B's missing role); undefined: B's own success. */
+function refusalOf(route: RestRoute): { status: number; code: string } | undefined {
+  if (route.path.startsWith("/seller/")) return { status: 403, code: "FORBIDDEN" };
+  if (!hasParam(route)) return undefined;
+  if (route.path.includes("{key}")) return { status: 404, code: "KEY_NOT_FOUND" };
+  return { status: 404, code: isOrderRoute(route) ? "ORDER_NOT_FOUND" : "TASK_NOT_FOUND" };
+}
 
 async function afterLogout(procedure: string, reply: Reply): Promise<void> {
   if (procedure === "auth.logout" && reply.status === 200) bToken = (await login(server.url, b.input.username)).access_token;
@@ -78,35 +108,41 @@ async function afterLogout(procedure: string, reply: Reply): Promise<void> {
 describe("authorization walk: user B against user A's resources", () => {
   it("covers every authenticated, non-admin route of the route table", () => {
     expect(WALKED.map((r) => r.procedurePath).sort()).toEqual([
-      "auth.logout", "auth.me", "data.create", "data.delete", "data.get", "data.list", "data.update",
+      "auth.logout", "auth.me", "cart.add", "cart.empty", "cart.get", "cart.remove", "cart.set", "checkout.place",
+      "data.create", "data.delete", "data.get", "data.list", "data.update", "orders.cancel", "orders.get", "orders.list",
+      "sellerOrders.deliver", "sellerOrders.get", "sellerOrders.list", "sellerOrders.ship",
       "tasks.create", "tasks.delete", "tasks.get", "tasks.list", "tasks.patch", "tasks.update",
     ]);
   });
 
   it("reads, changes and reveals nothing of A's, over REST and tRPC", async () => {
     const before = await snapshotOfA();
-    // Routes that name A's key or task first (B has nothing of the same name yet), then the others; logout last.
+    // Routes that name A's key, task or order first (B has nothing of the same name yet), then the others; logout last.
     const order = [...WALKED].sort((x, y) => Number(!hasParam(x)) - Number(!hasParam(y)) || Number(x.procedurePath === "auth.logout") - Number(y.procedurePath === "auth.logout"));
     let calls = 0;
     for (const route of order) {
       // REST: A's identifiers in the path, the query and the body.
-      const path = `/api${route.path.replace("{key}", encodeURIComponent(A.key)).replace("{id}", A.taskId)}`;
+      const path = `/api${route.path.replace("{key}", encodeURIComponent(A.key)).replace("{id}", idFor(route)).replace("{product_id}", A.productId)}`;
       const rest = await call(server.url, route.method, route.method === "GET" ? `${path}${queryFor()}` : path, {
         token: bToken,
+        headers: { "Idempotency-Key": randomUUID() },
         ...(route.method !== "GET" && route.method !== "DELETE" && { json: bodyFor() }),
       });
       calls++;
       const where = `REST ${route.method} ${route.path}`;
       expectNothingOfA(rest, where);
-      if (hasParam(route)) {
-        expect({ where, status: rest.status, code: rest.body?.code }).toEqual({ where, status: 404, code: notFoundCode(route) });
+      const refusal = refusalOf(route);
+      if (onOwnCart(route)) {
+        expect(rest.status, `${where}: ${rest.text.slice(0, 300)}`).toBeLessThan(500);
+      } else if (refusal) {
+        expect({ where, status: rest.status, code: rest.body?.code }).toEqual({ where, ...refusal });
       } else {
         expect(rest.status, `${where}: ${rest.text.slice(0, 300)}`).toBe(route.meta.successStatus ?? 200);
       }
       await afterLogout(route.procedurePath, rest);
 
       // tRPC: the same procedure with A's identifiers in its input.
-      const input = JSON.stringify(route.method === "GET" ? { key: A.key, id: A.taskId, prefix: A.key, q: A.title } : bodyFor());
+      const input = JSON.stringify(route.method === "GET" ? { key: A.key, id: idFor(route), prefix: A.key, q: A.title } : { ...bodyFor(), id: idFor(route) });
       const isQuery = route.method === "GET";
       const trpc = await call(server.url, isQuery ? "GET" : "POST", `/trpc/${route.procedurePath}${isQuery ? `?input=${encodeURIComponent(input)}` : ""}`, {
         token: bToken,
@@ -114,7 +150,8 @@ describe("authorization walk: user B against user A's resources", () => {
       });
       calls++;
       expectNothingOfA(trpc, `tRPC ${route.procedurePath}`);
-      if (hasParam(route)) expect({ p: route.procedurePath, code: trpc.body?.error?.data?.appCode }).toEqual({ p: route.procedurePath, code: notFoundCode(route) });
+      if (onOwnCart(route)) expect(trpc.status, `tRPC ${route.procedurePath}: ${trpc.text.slice(0, 300)}`).toBeLessThan(500);
+      else if (refusal) expect({ p: route.procedurePath, code: trpc.body?.error?.data?.appCode }).toEqual({ p: route.procedurePath, code: refusal.code });
       // B's REST call just made B's own key of that name (201 above: A's key did not conflict), so this one conflicts with B's.
       else if (route.procedurePath === "data.create") expect(trpc.body?.error?.data?.appCode).toBe("KEY_EXISTS");
       else expect(trpc.status, `tRPC ${route.procedurePath}: ${trpc.text.slice(0, 300)}`).toBe(200);

@@ -7,13 +7,24 @@ import { type Context, headerOf } from "../../trpc.ts";
 import { isOrderId } from "../orders/order-rows.ts";
 import { announce, move } from "../orders/transitions.ts";
 
+/**
+ * The bytes the signature is over. REST hands over the body as sent (meta rawBody). tRPC parses before we see
+ * anything, so there the signature must be over the compact JSON of the input, which is what a sender that signs
+ * JSON.stringify(event) sends; input nested too deep to serialise again cannot be that.
+ */
+function signedBytes(ctx: Context, input: object): Buffer {
+  if (ctx.request.rawBody) return ctx.request.rawBody;
+  try {
+    return Buffer.from(JSON.stringify(input));
+  } catch {
+    throw new AppError("INVALID_REQUEST", "Invalid request. The event is nested too deeply.", { details: [{ path: "", message: "Not a payment event." }] });
+  }
+}
+
 /** The provider's event, verified: INVALID_SIGNATURE for a bad, missing or stale signature, 400 for signed non-events. */
 function verifiedEvent(ctx: Context, input: object): PaymentEvent {
-  // REST hands over the bytes as sent (meta rawBody). tRPC parses before we see anything, so there the signature
-  // must be over the compact JSON of the input, which is what a sender that signs JSON.stringify(event) sends.
-  const raw = ctx.request.rawBody ?? Buffer.from(JSON.stringify(input));
   try {
-    return ctx.payments.parseWebhook(raw, headerOf(ctx.request, SIGNATURE_HEADER));
+    return ctx.payments.parseWebhook(signedBytes(ctx, input), headerOf(ctx.request, SIGNATURE_HEADER));
   } catch (error) {
     if (error instanceof WebhookSignatureError) throw new AppError("INVALID_SIGNATURE", `Invalid signature: ${error.message}`);
     if (error instanceof WebhookPayloadError) {

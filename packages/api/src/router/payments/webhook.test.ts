@@ -108,6 +108,19 @@ describe("payment webhook", () => {
     await simulator.deliver(viaCaller(env));
   });
 
+  it("over tRPC (no raw body) checks the signature over the input's compact JSON; input too deep for that is INVALID_REQUEST", async () => {
+    const { order } = await pendingOrder();
+    const event = simulator.pendingEvents().find((e) => e.data.order_id === order.id)!;
+    const signature = signWebhook(SECRET, JSON.stringify(event));
+    expect(await env.caller({ headers: { "tessera-signature": signature } }).payments.webhook(event)).toEqual({ status: "success", message: "Event received." });
+    expect((await orderNow(order.id)).status).toBe("paid");
+    let deep: unknown = 1;
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    const error = await rejection(env.caller({ headers: { "tessera-signature": signature } }).payments.webhook({ ...event, deep }));
+    expect(error.appCode).toBe("INVALID_REQUEST");
+    await simulator.deliver(viaCaller(env));
+  });
+
   it("applies one of two concurrent deliveries of one event", async () => {
     const { order } = await pendingOrder();
     const event = simulator.pendingEvents().find((e) => e.data.order_id === order.id)!;
