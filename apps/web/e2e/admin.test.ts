@@ -9,7 +9,7 @@ describe("admin users page", () => {
     const { username } = await newUser("plain");
     const page = await (await browser.newContext()).newPage();
     await signIn(page, username);
-    expect(await page.getByRole("navigation", { name: "Main" }).getByRole("link").allTextContents()).toEqual(["Tasks", "Key-value data", "API reference"]);
+    expect(await page.getByRole("navigation", { name: "Main" }).getByRole("link").allTextContents()).toEqual(["Tasks", "Key-value data", "Shop", "Cart", "Orders", "Sell", "API reference"]);
     await page.goto("/admin/users");
     await page.getByRole("heading", { name: "Admins only" }).waitFor();
   });

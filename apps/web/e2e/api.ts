@@ -28,6 +28,17 @@ export async function newUser(prefix = "user") {
 
 export const createTask = (token: string, task: Record<string, unknown>) => post("/tasks/", task, token);
 
+/** A seller with one product in stock: resolves with the seller, the store name and the product. */
+export async function sellerWithProduct(product: Record<string, unknown>) {
+  const seller = await newUser("seller");
+  const storeName = uniqueName("Store");
+  await post("/seller/onboard", { store_name: storeName }, seller.token);
+  const created = (await post("/products", product, seller.token)) as { id: string; name: string };
+  return { seller, storeName, product: created };
+}
+
+export const addToCart = (token: string, productId: string, quantity: number) => post("/cart/items", { product_id: productId, quantity }, token);
+
 /** Signs in through the login screen and waits for the task board. */
 export async function signIn(page: Page, username: string, password = PASSWORD) {
   await page.goto("/login");

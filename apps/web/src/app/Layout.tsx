@@ -15,10 +15,15 @@ export function Layout() {
               <>
                 <li><NavLink to="/tasks">Tasks</NavLink></li>
                 <li><NavLink to="/data">Key-value data</NavLink></li>
+                <li><NavLink to="/shop">Shop</NavLink></li>
+                <li><NavLink to="/cart">Cart</NavLink></li>
+                <li><NavLink to="/orders">Orders</NavLink></li>
+                <li><NavLink to="/seller">Sell</NavLink></li>
                 {user.role === "admin" && <li><NavLink to="/admin/users">Users</NavLink></li>}
               </>
             ) : (
               <>
+                <li><NavLink to="/shop">Shop</NavLink></li>
                 <li><NavLink to="/login">Sign in</NavLink></li>
                 <li><NavLink to="/register">Register</NavLink></li>
               </>

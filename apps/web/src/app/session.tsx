@@ -11,7 +11,8 @@ export interface Session {
 }
 
 const SessionContext = createContext<Session | null>(null);
-const ME = ["me"] as const;
+/** The query of who is signed in; invalidate it when the user's role changes. */
+export const ME = ["me"] as const;
 
 /** Who is signed in: `auth.me` when the client holds tokens, kept in step with sign-ins and sign-outs in other tabs. */
 export function SessionProvider({ children }: { children: ReactNode }) {

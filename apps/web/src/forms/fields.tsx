@@ -44,6 +44,9 @@ export interface Option {
   label: string;
 }
 
+/** The label of `value` among `options`, or the value itself when it is none of them. */
+export const labelOf = (options: readonly Option[], value: string) => options.find((option) => option.value === value)?.label ?? value;
+
 export function SelectField({ label, error, hint, options, ...select }: FieldProps & SelectHTMLAttributes<HTMLSelectElement> & { options: readonly Option[] }) {
   return (
     <Field label={label} error={error} hint={hint}>

@@ -39,9 +39,33 @@ describe("toProblems", () => {
     });
   });
 
+  it("puts a problem with one element of a list field beside that field", () => {
+    const error = new TesseraError("Invalid request. Invalid fields: categories.1.", {
+      code: "INVALID_REQUEST",
+      details: [{ path: "categories.1", message: "Each category must be 1–50 characters and not blank." }],
+    });
+    expect(toProblems(error, ["name", "categories"]).fields).toEqual({ categories: "Each category must be 1–50 characters and not blank." });
+  });
+
   it("places a field's conflict code beside that field", () => {
     const error = new TesseraError("Username already exists.", { code: "USERNAME_EXISTS" });
     expect(toProblems(error, FIELDS)).toEqual({ message: null, fields: { username: "Username already exists." } });
+  });
+
+  it("names a declined payment's decline code beside the payment method", () => {
+    const error = new TesseraError("Payment declined: Your card was declined.", {
+      code: "PAYMENT_DECLINED",
+      details: [{ path: "payment_method", message: "Your card was declined.", decline_code: "generic_decline" }],
+    });
+    expect(toProblems(error, ["payment_method"])).toEqual({
+      message: "Payment declined: Your card was declined.",
+      fields: { payment_method: "Your card was declined. (decline code: generic_decline)" },
+    });
+  });
+
+  it("places an image upload's refusal beside the file field", () => {
+    const error = new TesseraError("The image is larger than 5 MiB.", { code: "IMAGE_TOO_LARGE" });
+    expect(toProblems(error, ["image"])).toEqual({ message: null, fields: { image: "The image is larger than 5 MiB." } });
   });
 
   it("says the server could not be reached on a network error, and passes other errors' text", () => {

@@ -1,4 +1,4 @@
-import { isTesseraError } from "@tessera/sdk";
+import { type FieldProblem, isTesseraError } from "@tessera/sdk";
 
 /** What a form shows after a failed call: one message for the form, and messages beside named fields. */
 export interface Problems {
@@ -13,7 +13,15 @@ const FIELD_OF_CODE: Record<string, string> = {
   USERNAME_EXISTS: "username",
   EMAIL_EXISTS: "email",
   KEY_EXISTS: "key",
+  // The image upload's refusals are all about its one file field.
+  IMAGE_TOO_LARGE: "image",
+  UNSUPPORTED_MEDIA_TYPE: "image",
+  TOO_MANY_IMAGES: "image",
 };
+
+/** A detail's text as shown: a declined payment also names the processor's decline code. */
+const textOf = (problem: FieldProblem) =>
+  problem.decline_code ? `${problem.message} (decline code: ${problem.decline_code})` : problem.message;
 
 /**
  * Turns an API error into what a form shows. Each `details` entry whose `path` is one of the form's `fields`
@@ -26,7 +34,10 @@ export function toProblems(error: unknown, fields: readonly string[]): Problems 
 
   const byField: Record<string, string> = {};
   const elsewhere: string[] = [];
-  for (const { path, message } of error.details ?? []) {
+  for (const problem of error.details ?? []) {
+    // A problem inside a field's value (`categories.2`) is shown beside that field.
+    const path = fields.includes(problem.path) ? problem.path : fields.find((field) => problem.path.startsWith(`${field}.`)) ?? problem.path;
+    const message = textOf(problem);
     if (fields.includes(path)) byField[path] = byField[path] ? `${byField[path]} ${message}` : message;
     else elsewhere.push(path ? `${path}: ${message}` : message);
   }

@@ -1,6 +1,7 @@
 import type { Task } from "@tessera/sdk";
 import { formatDate } from "../../lib/dates.ts";
-import { labelOf, PRIORITY_OPTIONS, STATUS_OPTIONS } from "./options.ts";
+import { labelOf } from "../../forms/fields.tsx";
+import { PRIORITY_OPTIONS, STATUS_OPTIONS } from "./options.ts";
 
 interface TaskTableProps {
   tasks: Task[];

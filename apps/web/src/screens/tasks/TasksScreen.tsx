@@ -2,15 +2,15 @@ import type { Task } from "@tessera/sdk";
 import { useState } from "react";
 import { useSearchParams } from "react-router";
 import { Pager, useCursorPages } from "../../components/paging.tsx";
+import { LiveIndicator } from "../../components/live.tsx";
 import { QueryError } from "../../components/QueryError.tsx";
 import { useDebouncedValue } from "../../components/useDebouncedValue.ts";
 import { type Filters, TaskFilters } from "./TaskFilters.tsx";
 import { TaskForm } from "./TaskForm.tsx";
 import { TaskTable } from "./TaskTable.tsx";
-import { type LiveState, type TaskListInput, useLiveTasks, useTaskList, useTaskMutations } from "./useTasks.ts";
+import { type TaskListInput, useLiveTasks, useTaskList, useTaskMutations } from "./useTasks.ts";
 
 const PAGE_SIZE = 10;
-const LIVE_TEXT: Record<LiveState, string> = { connecting: "connecting…", live: "on", offline: "offline, retrying…" };
 
 /** Filters live in the address (shareable, and Back undoes them); empty ones are left out. */
 function useFilters(): [Filters, (next: Partial<Filters>) => void] {
@@ -51,10 +51,7 @@ export function TasksScreen() {
     <section aria-labelledby="tasks-title">
       <div className="screen-head">
         <h1 id="tasks-title">Tasks</h1>
-        <p className={`live live-${live.state}`} role="status" data-live={live.state}>
-          <span className="dot" aria-hidden="true" /> Live updates: {LIVE_TEXT[live.state]}
-          {live.lastChange && <span className="last-change"> · {live.lastChange}</span>}
-        </p>
+        <LiveIndicator {...live} />
       </div>
       <div className="columns">
         <div className="main-column">

@@ -23,6 +23,3 @@ export const SORT_OPTIONS = [
 export type Status = (typeof STATUS_OPTIONS)[number]["value"];
 export type Priority = (typeof PRIORITY_OPTIONS)[number]["value"];
 export type Sort = (typeof SORT_OPTIONS)[number]["value"];
-
-export const labelOf = (options: readonly { value: string; label: string }[], value: string) =>
-  options.find((option) => option.value === value)?.label ?? value;

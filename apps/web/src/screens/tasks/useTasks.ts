@@ -1,7 +1,7 @@
 import type { RouterInputs, Task, TaskEvent } from "@tessera/sdk";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
 import { tessera } from "../../app/tessera.ts";
+import { type LiveHandlers, useLiveReload } from "../../components/live.tsx";
 
 export type TaskListInput = RouterInputs["tasks"]["list"];
 export type TaskCreateInput = RouterInputs["tasks"]["create"];
@@ -28,36 +28,9 @@ export function useTaskMutations() {
   };
 }
 
-export type LiveState = "connecting" | "live" | "offline";
-
 const describe = (event: TaskEvent) => (event.type === "deleted" ? "A task was deleted." : `Task “${event.task.title}” was ${event.type}.`);
+const subscribe = (handlers: LiveHandlers<TaskEvent>) => tessera.tasks.onChange.subscribe(undefined, handlers);
+const LIVE_KEYS = [TASKS];
 
-/**
- * Follows `tasks.onChange`: every change to the user's tasks, from this tab or any other, reloads the lists in
- * view, so a page and its filters, sort and paging stay exactly as the server would answer them. The lists
- * also reload whenever the stream (re)starts, so nothing written while it was down is missed.
- */
-export function useLiveTasks(): { state: LiveState; lastChange: string | null } {
-  const queryClient = useQueryClient();
-  const [state, setState] = useState<LiveState>("connecting");
-  const [lastChange, setLastChange] = useState<string | null>(null);
-  useEffect(() => {
-    const reload = () => void queryClient.invalidateQueries({ queryKey: TASKS });
-    const subscription = tessera.tasks.onChange.subscribe(undefined, {
-      onStarted: () => {
-        setState("live");
-        reload();
-      },
-      onData: (event) => {
-        setLastChange(describe(event));
-        reload();
-      },
-      onConnectionStateChange: (connection) => {
-        if (connection.state === "connecting") setState(connection.error ? "offline" : "connecting");
-      },
-      onError: () => setState("offline"),
-    });
-    return () => subscription.unsubscribe();
-  }, [queryClient]);
-  return { state, lastChange };
-}
+/** Follows `tasks.onChange`: every change to the user's tasks, from this tab or any other, reloads the lists in view. */
+export const useLiveTasks = () => useLiveReload(subscribe, LIVE_KEYS, describe);

@@ -1,0 +1,67 @@
+import { useState } from "react";
+import { Link, useLocation } from "react-router";
+import { LiveIndicator } from "../../components/live.tsx";
+import { Pager, useCursorPages } from "../../components/paging.tsx";
+import { QueryError } from "../../components/QueryError.tsx";
+import { SelectField } from "../../forms/fields.tsx";
+import { formatDate } from "../../lib/dates.ts";
+import { formatMoney } from "../../lib/money.ts";
+import { itemsSummary } from "./OrderItems.tsx";
+import { OrderStatusBadge, type OrderStatus, STATUS_FILTER } from "./status.tsx";
+import { shortId, useLiveOrders, useOrderList } from "./useOrders.ts";
+
+const PAGE_SIZE = 10;
+
+/** The buyer's order history, newest first, with each order's status kept live. */
+export function OrdersScreen() {
+  const placed = (useLocation().state as { placed?: string } | null)?.placed;
+  const [status, setStatus] = useState("");
+  const query = { status: (status || undefined) as OrderStatus | undefined };
+  const pages = useCursorPages(JSON.stringify(query));
+  const list = useOrderList({ ...query, limit: PAGE_SIZE, cursor: pages.cursor });
+  const live = useLiveOrders();
+
+  return (
+    <section aria-labelledby="orders-title">
+      <div className="screen-head">
+        <h1 id="orders-title">Orders</h1>
+        <LiveIndicator {...live} />
+      </div>
+      {placed && <p role="status" className="notice">{placed}</p>}
+      <form className="filters" role="search" aria-label="Filter orders" onSubmit={(event) => event.preventDefault()}>
+        <SelectField label="Status filter" name="status" options={STATUS_FILTER} value={status} onChange={(event) => setStatus(event.target.value)} />
+      </form>
+      <QueryError error={list.error} />
+      {list.isPending && <p role="status">Loading your orders…</p>}
+      {list.data && list.data.items.length === 0 && <p className="empty">No orders {status ? "with this status" : "yet"}. <Link to="/shop">Browse the shop</Link></p>}
+      {list.data && list.data.items.length > 0 && (
+        <table className="list">
+          <caption className="visually-hidden">Your orders</caption>
+          <thead>
+            <tr>
+              <th scope="col">Order</th>
+              <th scope="col">Store</th>
+              <th scope="col">Items</th>
+              <th scope="col">Total</th>
+              <th scope="col">Status</th>
+              <th scope="col">Placed</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data.items.map((order) => (
+              <tr key={order.id}>
+                <th scope="row"><Link to={`/orders/${order.id}`}>Order {shortId(order.id)}</Link></th>
+                <td>{order.seller.store_name ?? "—"}</td>
+                <td>{itemsSummary(order)}</td>
+                <td>{formatMoney(order.total_cents, order.currency)}</td>
+                <td><OrderStatusBadge status={order.status} /></td>
+                <td>{formatDate(order.created_at)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Pager what="orders" pages={pages} nextCursor={list.data?.next_cursor} />
+    </section>
+  );
+}
