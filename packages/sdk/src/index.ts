@@ -7,5 +7,6 @@ export {
 } from "./token-store.ts";
 // Types only: router.ts is where the server's router is turned into a self-contained type, and nothing of it runs.
 export type {
-  AppCode, CurrentUser, FieldProblem, LoginInput, RegisterInput, RouterInputs, RouterOutputs, Task, TaskEvent, TesseraRouter, User,
+  AppCode, Category, CurrentUser, FieldProblem, LoginInput, Product, ProductInput, RegisterInput, RouterInputs, RouterOutputs, Task,
+  TaskEvent, TesseraRouter, User,
 } from "./router.ts";

@@ -1,14 +1,16 @@
 /**
  * Authorization walk, generated from the REST route table: user B calls every authenticated, non-admin route
- * (over REST and over tRPC) with user A's key and task id in the path and in every body and query. Nothing of
- * A's may be read, changed or revealed: A's key and task answer like missing ones (404 KEY_NOT_FOUND /
- * TASK_NOT_FOUND), lists show B only B's own, no answer to B contains A's value, title, id or name, and A's
- * data read back afterwards are exactly what they were. (/admin is role-guarded and covered in contract/.)
+ * (over REST and over tRPC) with user A's key, task id, product id and image id in the path and in every body
+ * and query. A and B are both sellers. Nothing of A's may be read, changed or revealed: A's key, task and product
+ * answer like missing ones (404 KEY_NOT_FOUND / TASK_NOT_FOUND / PRODUCT_NOT_FOUND), lists show B only B's own,
+ * no answer to B contains A's value, title, id or name, and A's data read back afterwards are exactly what they
+ * were. (/admin is role-guarded and covered in contract/; the image upload, not a procedure, in market-images.)
  */
 import { randomUUID } from "node:crypto";
 import { restRoutes, type RestRoute } from "@tessera/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, expectSuccess, login, type Reply, userWithSession } from "../testing/http.ts";
+import { imageForm, png } from "../testing/images.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
 
 let server: TestServer;
@@ -22,6 +24,9 @@ const A = {
   title: `a-title-${secret}`,
   description: `a-description-${secret}`,
   taskId: "",
+  productName: `a-product-${secret}`,
+  productId: "",
+  imageId: "",
 };
 
 const WALKED = restRoutes.filter((route) => route.meta.openapi?.protect !== false && !route.path.startsWith("/admin"));
@@ -37,6 +42,21 @@ beforeAll(async () => {
   });
   expectSuccess(task, 201);
   A.taskId = task.body.data.id;
+  // Both sell: B's seller role must not reach A's products either.
+  for (const [user, store] of [[a, `a-store-${secret}`], [b, "b-store"]] as const) {
+    expectSuccess(await call(server.url, "POST", "/api/seller/onboard", { token: user.tokens.access_token, json: { store_name: store } }), 201);
+  }
+  const product = await call(server.url, "POST", "/api/products", {
+    token: a.tokens.access_token,
+    json: { name: A.productName, description: A.description, price_cents: 1_234, stock: 5, categories: ["walk"] },
+  });
+  expectSuccess(product, 201);
+  A.productId = product.body.data.id;
+  const image = await fetch(`${server.url}/api/products/${A.productId}/images`, {
+    method: "POST", headers: { authorization: `Bearer ${a.tokens.access_token}` }, body: imageForm(png()),
+  });
+  expect(image.status).toBe(201);
+  A.imageId = ((await image.json()) as { data: { image_id: string } }).data.image_id;
 });
 afterAll(() => server?.stop());
 
@@ -49,27 +69,37 @@ async function snapshotOfA() {
     call(server.url, "GET", `/api/tasks/${A.taskId}`, { token }),
     call(server.url, "GET", "/api/tasks?limit=100", { token }),
     call(server.url, "GET", "/api/me", { token }),
+    call(server.url, "GET", `/api/products/${A.productId}`, { token }),
   ]);
   for (const read of reads) expectSuccess(read);
-  return reads.map((read) => read.body);
+  const image = await fetch(`${server.url}/api/images/${A.imageId}`);
+  expect(image.status).toBe(200);
+  return [...reads.map((read) => read.body), Buffer.from(await image.arrayBuffer()).toString("base64")];
 }
 
-/** What B sends: A's identifiers wherever a route reads one, and writes that would change A's data. */
-const bodyFor = () => ({
-  key: A.key, value: `b-overwrite-${secret}`, id: A.taskId, title: `b-title-${secret}`, description: "b", status: "done",
-  priority: "low", due_date: null, user_id: a.data.user_id, owner_id: a.data.user_id, userId: a.data.user_id,
+const isProductRoute = (route: RestRoute) => route.path.startsWith("/products");
+
+/** What B sends: A's identifiers wherever a route reads one, and writes that would change A's data (valid ones). */
+const bodyFor = (route: RestRoute) => ({
+  key: A.key, value: `b-overwrite-${secret}`, id: isProductRoute(route) ? A.productId : A.taskId, title: `b-title-${secret}`,
+  description: "b", status: isProductRoute(route) ? "archived" : "done", priority: "low", due_date: null, user_id: a.data.user_id,
+  owner_id: a.data.user_id, userId: a.data.user_id, seller_id: a.data.user_id, image_id: A.imageId, name: `b-name-${secret}`,
+  price_cents: 1, stock: 0, store_name: "b-store-again",
 });
 const queryFor = () => `?prefix=${encodeURIComponent(A.key)}&q=${encodeURIComponent(A.title)}&user_id=${a.data.user_id}`;
 
 /** Nothing of A's appears in an answer to B. */
 function expectNothingOfA(reply: Reply, where: string): void {
-  for (const leak of [A.value, A.title, A.description, A.taskId, a.data.user_id, a.input.username, a.input.email]) {
+  for (const leak of [A.value, A.title, A.description, A.taskId, A.productName, A.productId, A.imageId, `a-store-${secret}`, a.data.user_id, a.input.username, a.input.email]) {
     expect(reply.text.includes(leak), `${where} revealed ${leak}: ${reply.text.slice(0, 300)}`).toBe(false);
   }
 }
 
 const hasParam = (route: RestRoute) => /\{\w+\}/.test(route.path);
-const notFoundCode = (route: RestRoute) => (route.path.includes("{key}") ? "KEY_NOT_FOUND" : "TASK_NOT_FOUND");
+const notFoundCode = (route: RestRoute) =>
+  route.path.includes("{key}") ? "KEY_NOT_FOUND" : isProductRoute(route) ? "PRODUCT_NOT_FOUND" : "TASK_NOT_FOUND";
+/** Routes without a parameter that do not succeed for B, and their code (B is a seller already). */
+const REFUSED: Record<string, string> = { "seller.onboard": "ALREADY_SELLER" };
 
 async function afterLogout(procedure: string, reply: Reply): Promise<void> {
   if (procedure === "auth.logout" && reply.status === 200) bToken = (await login(server.url, b.input.username)).access_token;
@@ -79,7 +109,8 @@ describe("authorization walk: user B against user A's resources", () => {
   it("covers every authenticated, non-admin route of the route table", () => {
     expect(WALKED.map((r) => r.procedurePath).sort()).toEqual([
       "auth.logout", "auth.me", "data.create", "data.delete", "data.get", "data.list", "data.update",
-      "tasks.create", "tasks.delete", "tasks.get", "tasks.list", "tasks.patch", "tasks.update",
+      "products.create", "products.delete", "products.images.delete", "products.patch", "products.update",
+      "seller.onboard", "tasks.create", "tasks.delete", "tasks.get", "tasks.list", "tasks.patch", "tasks.update",
     ]);
   });
 
@@ -90,23 +121,28 @@ describe("authorization walk: user B against user A's resources", () => {
     let calls = 0;
     for (const route of order) {
       // REST: A's identifiers in the path, the query and the body.
-      const path = `/api${route.path.replace("{key}", encodeURIComponent(A.key)).replace("{id}", A.taskId)}`;
+      const path = `/api${route.path
+        .replace("{key}", encodeURIComponent(A.key))
+        .replace("{id}", isProductRoute(route) ? A.productId : A.taskId)
+        .replace("{image_id}", A.imageId)}`;
       const rest = await call(server.url, route.method, route.method === "GET" ? `${path}${queryFor()}` : path, {
         token: bToken,
-        ...(route.method !== "GET" && route.method !== "DELETE" && { json: bodyFor() }),
+        ...(route.method !== "GET" && route.method !== "DELETE" && { json: bodyFor(route) }),
       });
       calls++;
       const where = `REST ${route.method} ${route.path}`;
       expectNothingOfA(rest, where);
       if (hasParam(route)) {
         expect({ where, status: rest.status, code: rest.body?.code }).toEqual({ where, status: 404, code: notFoundCode(route) });
+      } else if (REFUSED[route.procedurePath]) {
+        expect({ where, code: rest.body?.code }).toEqual({ where, code: REFUSED[route.procedurePath] });
       } else {
         expect(rest.status, `${where}: ${rest.text.slice(0, 300)}`).toBe(route.meta.successStatus ?? 200);
       }
       await afterLogout(route.procedurePath, rest);
 
       // tRPC: the same procedure with A's identifiers in its input.
-      const input = JSON.stringify(route.method === "GET" ? { key: A.key, id: A.taskId, prefix: A.key, q: A.title } : bodyFor());
+      const input = JSON.stringify(route.method === "GET" ? { key: A.key, id: A.taskId, prefix: A.key, q: A.title } : bodyFor(route));
       const isQuery = route.method === "GET";
       const trpc = await call(server.url, isQuery ? "GET" : "POST", `/trpc/${route.procedurePath}${isQuery ? `?input=${encodeURIComponent(input)}` : ""}`, {
         token: bToken,
@@ -117,6 +153,7 @@ describe("authorization walk: user B against user A's resources", () => {
       if (hasParam(route)) expect({ p: route.procedurePath, code: trpc.body?.error?.data?.appCode }).toEqual({ p: route.procedurePath, code: notFoundCode(route) });
       // B's REST call just made B's own key of that name (201 above: A's key did not conflict), so this one conflicts with B's.
       else if (route.procedurePath === "data.create") expect(trpc.body?.error?.data?.appCode).toBe("KEY_EXISTS");
+      else if (REFUSED[route.procedurePath]) expect(trpc.body?.error?.data?.appCode).toBe(REFUSED[route.procedurePath]);
       else expect(trpc.status, `tRPC ${route.procedurePath}: ${trpc.text.slice(0, 300)}`).toBe(200);
       await afterLogout(route.procedurePath, trpc);
     }

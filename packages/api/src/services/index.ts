@@ -1,5 +1,6 @@
 import type { Config } from "@tessera/config";
 import type { Database } from "@tessera/db";
+import { createImageStorage, type ImageStorage } from "./image-storage.ts";
 import { createLoginThrottle, type LimiterFactory, type LoginThrottle } from "./login-throttle.ts";
 import { createPasswordHasher, type PasswordHasher } from "./passwords.ts";
 import { redisLimiters } from "./redis-limiters.ts";
@@ -22,6 +23,8 @@ export interface Services {
   passwords: PasswordHasher;
   loginThrottle: LoginThrottle;
   taskEvents: TaskEvents;
+  /** Where product images' bytes are kept (IMAGE_STORAGE: files under DATA_DIR/images by default). */
+  images: ImageStorage;
   /** Resolves when every backing service answers (the database, and Redis when configured): for /readyz. */
   ready(): Promise<void>;
   /** Closes what createServices opened (the Redis connections), not the database it was given. */
@@ -34,6 +37,7 @@ export interface ServiceOverrides {
   /** What carries live task events; in this process by default, Redis pub/sub with `config.redisUrl`. */
   taskEvents?: TaskEvents;
   logger?: ServiceLogger;
+  images?: ImageStorage;
 }
 
 export function createServices(config: Config, db: Database, options: ServiceOverrides = {}): Services {
@@ -52,6 +56,7 @@ export function createServices(config: Config, db: Database, options: ServiceOve
     passwords: createPasswordHasher(config.bcryptCost),
     loginThrottle: createLoginThrottle(config.loginThrottle, options.limiters ?? (redis && redisLimiters(redis.commands))),
     taskEvents: options.taskEvents ?? (redis ? createRedisTaskEvents(redis, logger) : createInProcessTaskEvents()),
+    images: options.images ?? createImageStorage(config),
     async ready() {
       await Promise.all([db.ping(), redis?.ready()]);
     },
@@ -65,6 +70,7 @@ export type { AccessClaims, TokenService } from "./tokens.ts";
 export type { LimiterFactory, LoginThrottle } from "./login-throttle.ts";
 export type { PasswordHasher } from "./passwords.ts";
 export { createInProcessTaskEvents, type TaskEvents } from "./task-events.ts";
+export { createImageStorage, createLocalImageStorage, type ImageStorage } from "./image-storage.ts";
 export { createRedisConnections, type RedisConnections, type ServiceLogger } from "./redis.ts";
 export { createRedisTaskEvents } from "./redis-task-events.ts";
 export { redisLimiters } from "./redis-limiters.ts";
