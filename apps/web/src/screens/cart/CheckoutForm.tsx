@@ -1,10 +1,10 @@
-import { isTesseraError } from "@tessera/sdk";
 import { type FormEvent, useRef } from "react";
 import { useNavigate } from "react-router";
 import { FormAlert, SelectField } from "../../forms/fields.tsx";
 import { NO_PROBLEMS, toProblems } from "../../forms/problems.ts";
 import { useFocusFirstInvalid } from "../../forms/useFocusFirstInvalid.ts";
-import type { CheckoutAttempt, useCheckout } from "./useCart.ts";
+import { keyFor } from "./attempts.ts";
+import type { useCheckout } from "./useCart.ts";
 
 /** The payment simulator's test cards (API-MARKET.md): the first two are charged, the others declined. */
 export const TEST_CARDS = [
@@ -17,22 +17,7 @@ export const TEST_CARDS = [
 
 const FIELDS = ["payment_method"] as const;
 
-/** A random key, made without crypto.randomUUID, which pages served over plain HTTP (not localhost) lack. */
-function newIdempotencyKey(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return `web-${Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("")}`;
-}
-
-/**
- * Every attempt gets a fresh Idempotency-Key, except a retry of an attempt that got no answer at all (the network
- * failed): that one may have been charged, so it is sent again with the same key and card, and the server answers
- * with the first attempt's outcome instead of charging twice.
- */
-function keyFor(paymentMethod: string, last: CheckoutAttempt | undefined, lastError: unknown): string {
-  const unanswered = isTesseraError(lastError) && lastError.code === "NETWORK_ERROR";
-  return unanswered && last?.payment_method === paymentMethod ? last.key : newIdempotencyKey();
-}
-
+/** Pay for the cart with a test card; each attempt's Idempotency-Key comes from keyFor (attempts.ts). */
 export function CheckoutForm({ checkout, total }: { checkout: ReturnType<typeof useCheckout>; total: string }) {
   const form = useRef<HTMLFormElement>(null);
   const navigate = useNavigate();
@@ -44,7 +29,7 @@ export function CheckoutForm({ checkout, total }: { checkout: ReturnType<typeof 
     const paymentMethod = String(new FormData(event.currentTarget).get("payment_method") ?? "");
     const attempt = { payment_method: paymentMethod, key: keyFor(paymentMethod, checkout.variables, checkout.error) };
     checkout.mutate(attempt, {
-      onSuccess: (placed) => void navigate("/orders", { state: { placed: placed.message, orders: placed.data.orders.length } }),
+      onSuccess: (placed) => void navigate("/orders", { state: { placed: placed.message } }),
     });
   };
 

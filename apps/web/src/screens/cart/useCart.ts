@@ -2,6 +2,7 @@ import type { Cart, RouterInputs } from "@tessera/sdk";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { tessera } from "../../app/tessera.ts";
 import { ORDERS } from "../orders/useOrders.ts";
+import type { CheckoutAttempt } from "./attempts.ts";
 import { PRODUCTS } from "../shop/useShop.ts";
 
 export type CartLine = Cart["items"][number];
@@ -28,12 +29,6 @@ export function useCartMutations() {
     set: useMutation({ mutationFn: async (line: RouterInputs["cart"]["set"]) => (await tessera.cart.set.mutate(line)).data, onSuccess }),
     remove: useMutation({ mutationFn: async (productId: string) => (await tessera.cart.remove.mutate({ product_id: productId })).data, onSuccess }),
   };
-}
-
-export interface CheckoutAttempt {
-  payment_method: string;
-  /** The Idempotency-Key of this attempt (see CheckoutForm for when one is reused). */
-  key: string;
 }
 
 /**
