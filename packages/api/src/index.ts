@@ -15,5 +15,6 @@ export {
 } from "./services/index.ts";
 export { AppError, errorEnvelope, errorEnvelopeFromRestBody, toErrorEnvelope, httpStatusOf, type AppCode, type ErrorEnvelope } from "./envelope.ts";
 export { createOpenApiDocument } from "./openapi.ts";
-export { restRoutes, restRoutesAt, successStatusOf, type RestRoute } from "./rest-routes.ts";
+export { httpRoutes, restRoutes, restRoutesAt, successStatusOf, type RestRoute } from "./rest-routes.ts";
+export { authorizeImageUpload, imageForRead, productForUpload, storeImage } from "./router/products/images.handler.ts";
 export { createSuperuser, SuperuserError, type SuperuserInput } from "./cli/superuser.ts";

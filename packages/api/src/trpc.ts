@@ -154,14 +154,16 @@ export type ViewerContext = Context & { auth: Caller | null };
 /** What a handler of a viewerProcedure receives, typed by its input schema. */
 export type ViewerCall<I extends z.ZodType> = { ctx: ViewerContext; input: z.infer<I> };
 /** The role checks need no query: `authenticated` loaded the user (role included) with the session. */
-const requireRole = (role: "admin" | "seller", message: string) =>
+const requireRole = (allowed: (role: string) => boolean, message: string) =>
   authedProcedure
     .use(({ ctx, next }) => {
-      if (ctx.auth.user.role !== role) throw new AppError("FORBIDDEN", message);
+      if (!allowed(ctx.auth.user.role)) throw new AppError("FORBIDDEN", message);
       return next();
     })
     .use(restInput);
 
-export const adminProcedure = requireRole("admin", "This route is for admins only.");
+export const adminProcedure = requireRole((role) => role === "admin", "This route is for admins only.");
 /** Selling routes (API-MARKET.md): the role must be exactly `seller`; admins moderate but do not sell. */
-export const sellerProcedure = requireRole("seller", "This route is for sellers only: become one with POST /api/seller/onboard.");
+export const sellerProcedure = requireRole((role) => role === "seller", "This route is for sellers only: become one with POST /api/seller/onboard.");
+/** Becoming a seller: anyone signed in but admins, who moderate and do not sell (API-MARKET.md). */
+export const nonAdminProcedure = requireRole((role) => role !== "admin", "Admins moderate the marketplace but do not sell.");

@@ -7,6 +7,6 @@ export {
 } from "./token-store.ts";
 // Types only: router.ts is where the server's router is turned into a self-contained type, and nothing of it runs.
 export type {
-  AppCode, Cart, CurrentUser, FieldProblem, LoginInput, Order, OrderEvent, RegisterInput, RouterInputs, RouterOutputs, Task, TaskEvent,
-  TesseraRouter, User,
+  AppCode, Cart, Category, CurrentUser, FieldProblem, LoginInput, Order, OrderEvent, Product, ProductInput, RegisterInput, RouterInputs,
+  RouterOutputs, Task, TaskEvent, TesseraRouter, User,
 } from "./router.ts";

@@ -23,6 +23,9 @@ export type AppCode = ErrorShape["data"]["appCode"];
 export type FieldProblem = NonNullable<ErrorShape["data"]["details"]>[number];
 
 export type Task = RouterOutputs["tasks"]["get"]["data"];
+export type Product = RouterOutputs["products"]["get"]["data"];
+export type ProductInput = RouterInputs["products"]["create"];
+export type Category = RouterOutputs["categories"]["list"]["data"]["items"][number];
 export type User = RouterOutputs["auth"]["register"]["data"];
 export type CurrentUser = RouterOutputs["auth"]["me"]["data"];
 export type RegisterInput = RouterInputs["auth"]["register"];

@@ -67,20 +67,19 @@ describe("tasks through tRPC", () => {
   it("answers TASK_NOT_FOUND for another user's, an unknown and a malformed id, on every procedure", async () => {
     const { data: task } = await alice.tasks.create.mutate({ title: "Alice's" });
     for (const id of [task.id, randomUUID(), "not-a-uuid", ""]) {
-      for (const attempt of [
+      // Each failure is awaited through failure() at once: a rejection waiting its turn would count as unhandled.
+      const attempts = [
         bob.tasks.get.query({ id }), bob.tasks.update.mutate({ id, title: "x" }), bob.tasks.patch.mutate({ id, status: "done" }), bob.tasks.delete.mutate({ id }),
-      ]) {
-        expect(await failure(attempt)).toMatchObject({ appCode: "TASK_NOT_FOUND", httpStatus: 404 });
-      }
+      ].map(failure);
+      for (const attempt of attempts) expect(await attempt).toMatchObject({ appCode: "TASK_NOT_FOUND", httpStatus: 404 });
     }
     expect((await alice.tasks.get.query({ id: task.id })).data).toEqual(task);
     expect((await bob.tasks.list.query({ limit: 100 })).data.items.map((t) => t.id)).not.toContain(task.id);
   });
 
   it("answers INVALID_TOKEN without a token", async () => {
-    for (const attempt of [anonymous.tasks.list.query({}), anonymous.tasks.create.mutate({ title: "x" }), anonymous.tasks.delete.mutate({ id: randomUUID() })]) {
-      expect(await failure(attempt)).toMatchObject({ appCode: "INVALID_TOKEN", httpStatus: 401 });
-    }
+    const attempts = [anonymous.tasks.list.query({}), anonymous.tasks.create.mutate({ title: "x" }), anonymous.tasks.delete.mutate({ id: randomUUID() })].map(failure);
+    for (const attempt of attempts) expect(await attempt).toMatchObject({ appCode: "INVALID_TOKEN", httpStatus: 401 });
   });
 
   it("answers INVALID_REQUEST for out-of-range limits, unknown filters and sorts, and foreign cursors", async () => {
@@ -90,7 +89,7 @@ describe("tasks through tRPC", () => {
       alice.tasks.list.query({ priority: "urgent" } as never), alice.tasks.list.query({ sort: "title" } as never),
       alice.tasks.list.query({ cursor: "nonsense" }), alice.tasks.list.query({ sort: "-priority", cursor: next }),
     ];
-    for (const attempt of attempts) expect(await failure(attempt)).toMatchObject({ appCode: "INVALID_REQUEST", httpStatus: 400 });
+    for (const attempt of attempts.map(failure)) expect(await attempt).toMatchObject({ appCode: "INVALID_REQUEST", httpStatus: 400 });
   });
 });
 

@@ -7,7 +7,7 @@
  *
  * Replay a failure with FUZZ_SEED=<the printed seed> (and the printed path, if fast-check gives one).
  */
-import { createSuperuser, restRoutes, appRouter } from "@tessera/api";
+import { createSuperuser, httpRoutes, restRoutes, appRouter } from "@tessera/api";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, expectNoLeak, login, PASSWORD, type Reply, uniqueName, userWithSession } from "../testing/http.ts";
@@ -54,7 +54,8 @@ const leaf = fc.oneof(
 const FIELDS = [
   "username", "email", "password", "full_name", "age", "gender", "refresh_token", "key", "value", "title", "description",
   "status", "priority", "due_date", "limit", "cursor", "prefix", "q", "sort", "role", "is_active", "id", "user_id",
-  "action", "actor_id", "target_id", "product_id", "quantity", "payment_method", "__proto__", "constructor", "prototype",
+  "action", "actor_id", "target_id", "name", "price_cents", "currency", "stock", "categories", "store_name", "image_id",
+  "product_id", "quantity", "payment_method", "__proto__", "constructor", "prototype",
 ] as const;
 
 /** A JSON text built by hand, so `__proto__` stays a key (duplicates too), never a prototype. */
@@ -101,7 +102,10 @@ const badPercent = fc.constantFrom("%E0%A4%A", "%ZZ", "%", "%2", "%C0%AF", "%FF%
 const segment = fc
   .array(fc.oneof(fc.string({ unit: "binary", maxLength: 20 }).map(encode), badPercent, hostileStrings.map((s) => encode(s.slice(0, 300)))), { minLength: 1, maxLength: 4 })
   .map((parts) => parts.join(""));
-const QUERY_NAMES = ["limit", "cursor", "prefix", "q", "sort", "status", "priority", "role", "is_active", "action", "__proto__", "constructor[prototype][x]", "limit[]"];
+const QUERY_NAMES = [
+  "limit", "cursor", "prefix", "q", "sort", "status", "priority", "role", "is_active", "action", "category", "seller", "min_price",
+  "max_price", "in_stock", "__proto__", "constructor[prototype][x]", "limit[]",
+];
 const query = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...QUERY_NAMES), segment), segment), { maxLength: 4 }).map((pairs) =>
   pairs.length === 0 ? "" : `?${pairs.map(([name, value]) => `${name}=${value}`).join("&")}`);
 
@@ -184,7 +188,8 @@ describe("fuzzing", { timeout: 300_000 }, () => {
 
   it("answers every REST route, whatever it is sent, with the contract's envelope and never a 5xx", async () => {
     const routeCase = fc.record({
-      route: fc.constantFrom(...restRoutes),
+      // The http routes (image upload and bytes) too: whatever they are sent, they answer errors as envelopes.
+      route: fc.constantFrom(...restRoutes, ...httpRoutes),
       method: fc.oneof({ arbitrary: fc.constant(""), weight: 5 }, { arbitrary: fc.constantFrom(...METHODS), weight: 1 }),
       params: fc.array(segment, { minLength: 2, maxLength: 2 }),
       slash: fc.boolean(),

@@ -5,6 +5,7 @@ import {
 import { Router, type RequestHandler } from "express";
 import type { Logger } from "pino";
 import { createOpenApiExpressMiddleware } from "trpc-to-openapi";
+import { imageRoutes } from "./images.ts";
 import { jsonBody } from "./json-body.ts";
 import { contextFromRequest } from "./request-context.ts";
 import { sendError } from "./send.ts";
@@ -37,7 +38,7 @@ const queryValues: RequestHandler = (req, res, next) => {
   const query = Object.fromEntries(
     Object.entries(req.query).map(([name, value]) => {
       if (typeof value !== "string") return [name, value];
-      return [name, [numeric.has(name) && /^\d{1,6}$/.test(value) ? Number(value) : value]];
+      return [name, [numeric.has(name) && /^\d{1,15}$/.test(value) ? Number(value) : value]];
     }),
   );
   Object.defineProperty(req, "query", { value: query, configurable: true, enumerable: true });
@@ -60,6 +61,8 @@ export function restApi(services: Services, logger: Logger, openApiDocument: obj
   const api = Router();
   api.use(routing);
   api.get("/openapi.json", (_req, res) => void res.json(openApiDocument));
+  // Image upload and image bytes: not JSON, not procedures (httpRoutes); before the JSON body parser.
+  api.use(imageRoutes(services, logger));
   api.use(
     jsonBody,
     queryValues,

@@ -1,5 +1,6 @@
 import type { Config } from "@tessera/config";
 import type { Database } from "@tessera/db";
+import { createImageStorage, type ImageStorage } from "./image-storage.ts";
 import { createLoginThrottle, type LimiterFactory, type LoginThrottle } from "./login-throttle.ts";
 import { createPasswordHasher, type PasswordHasher } from "./passwords.ts";
 import { redisLimiters } from "./redis-limiters.ts";
@@ -35,6 +36,8 @@ export interface Services {
   payments: PaymentProvider;
   /** For what a procedure must report without failing the request (a refund that did not go through). */
   logger: ServiceLogger;
+  /** Where product images' bytes are kept (IMAGE_STORAGE: files under DATA_DIR/images by default). */
+  images: ImageStorage;
   /** Resolves when every backing service answers (the database, and Redis when configured): for /readyz. */
   ready(): Promise<void>;
   /** Closes what createServices opened (the Redis connections), not the database it was given. */
@@ -50,6 +53,7 @@ export interface ServiceOverrides {
   /** The payment provider; the simulator (signing its webhook events with config.webhookSecret) by default. */
   payments?: PaymentProvider;
   logger?: ServiceLogger;
+  images?: ImageStorage;
 }
 
 export function createServices(config: Config, db: Database, options: ServiceOverrides = {}): Services {
@@ -71,6 +75,7 @@ export function createServices(config: Config, db: Database, options: ServiceOve
     orderEvents: options.orderEvents ?? (redis ? createRedisEventBus(redis, "order", logger) : createInProcessEventBus("order")),
     payments: options.payments ?? createPaymentSimulator({ webhookSecret: config.webhookSecret }),
     logger,
+    images: options.images ?? createImageStorage(config),
     async ready() {
       await Promise.all([db.ping(), redis?.ready()]);
     },
@@ -84,6 +89,7 @@ export type { AccessClaims, TokenService } from "./tokens.ts";
 export type { LimiterFactory, LoginThrottle } from "./login-throttle.ts";
 export type { PasswordHasher } from "./passwords.ts";
 export { createInProcessEventBus, type EventBus } from "./event-bus.ts";
+export { createImageStorage, createLocalImageStorage, type ImageStorage } from "./image-storage.ts";
 export { createRedisConnections, type RedisConnections, type ServiceLogger } from "./redis.ts";
 export { createRedisEventBus } from "./redis-event-bus.ts";
 export { redisLimiters } from "./redis-limiters.ts";

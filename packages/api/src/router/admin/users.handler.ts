@@ -82,14 +82,16 @@ export async function updateUser({ ctx, input }: Call<typeof updateUserInput>) {
 }
 
 /**
- * Deletes the user; their sessions, refresh tokens, data and tasks go with them (ON DELETE CASCADE), in the
- * same transaction. An admin may delete themself unless they are the last active admin.
+ * Deletes the user; their sessions, refresh tokens, data, tasks and products (with their categories and image
+ * records) go with them (ON DELETE CASCADE), in the same transaction; the image files once it has committed.
+ * An admin may delete themself unless they are the last active admin.
  */
 export async function deleteUser({ ctx, input }: Call<typeof userIdInput>) {
-  await serializable(ctx, async (tx) => {
+  const imageKeys = await serializable(ctx, async (tx) => {
     const target = await tx.user.findUnique({ where: { id: input.user_id } });
     if (!target) throw userNotFound();
     await keepAnActiveAdmin(tx, target, null);
+    const images = await tx.productImage.findMany({ where: { product: { sellerId: target.id } }, select: { storageKey: true } });
     await tx.user.delete({ where: { id: target.id } });
     // The username stays in the log (the row it named is gone); the email, personal data, does not.
     await appendAudit(tx, ctx.request, {
@@ -98,6 +100,8 @@ export async function deleteUser({ ctx, input }: Call<typeof userIdInput>) {
       targetId: target.id,
       details: { username: target.username, role: target.role },
     });
+    return images.map((image) => image.storageKey);
   });
+  for (const key of imageKeys) await ctx.images.remove(key);
   return done("User deleted.");
 }
