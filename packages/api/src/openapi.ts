@@ -74,7 +74,7 @@ export function createOpenApiDocument(options: { version: string; baseUrl: strin
     description: "REST surface of the Tessera tRPC router. Every response is a JSON envelope; see ErrorEnvelope for errors.",
     version: options.version,
     baseUrl: options.baseUrl,
-    tags: ["auth", "data", "tasks", "admin", "products", "cart", "checkout", "orders", "seller", "payments"],
+    tags: ["auth", "data", "tasks", "admin", "seller", "products", "cart", "checkout", "orders", "payments"],
     securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
   });
   document.paths = { ...document.paths, ...httpOperations() };

@@ -17,14 +17,14 @@ export const appRouter = router({
   data: dataRouter,
   tasks: tasksRouter,
   admin: adminRouter,
+  seller: sellerRouter,
+  products: productsRouter,
+  categories: categoriesRouter,
   cart: cartRouter,
   checkout: checkoutRouter,
   payments: paymentsRouter,
   orders: ordersRouter,
   sellerOrders: sellerOrdersRouter,
-  seller: sellerRouter,
-  products: productsRouter,
-  categories: categoriesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -83,6 +83,8 @@ describe("POST /api/cart/items", () => {
     expectSuccess(await rest("POST", "/cart/items", { product_id: usd.id, quantity: 1 }));
     expectError(await rest("POST", "/cart/items", { product_id: eur.id, quantity: 1 }), 400, "CURRENCY_MISMATCH");
     expectError(await as(server, shop.token)("POST", "/cart/items", { product_id: usd.id, quantity: 1 }), 400, "OWN_PRODUCT");
+    expectError(await rest("PUT", `/cart/items/${eur.id}`, { quantity: 1 }), 400, "CURRENCY_MISMATCH");
+    expectError(await as(server, shop.token)("PUT", `/cart/items/${usd.id}`, { quantity: 1 }), 400, "OWN_PRODUCT");
   });
 });
 

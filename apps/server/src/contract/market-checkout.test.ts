@@ -76,6 +76,16 @@ describe("POST /api/checkout", () => {
     expect([await stockOf(server, p.id), await stockOf(server, q.id)]).toEqual([1, 2]);
   });
 
+  it("answers 400 CURRENCY_MISMATCH when a product's currency changed after it was added, reserving nothing", async () => {
+    const buyer = await buyerAccount(server);
+    const [p, q] = [await createProduct(server, shop.id, { stock: 3 }), await createProduct(server, shop.id, { stock: 3 })];
+    await addToCart(server, buyer.token, p.id, 1);
+    await addToCart(server, buyer.token, q.id, 1);
+    await server.services.db.prisma.product.update({ where: { id: q.id }, data: { currency: "EUR" } });
+    expectError(await checkout(server, buyer.token), 400, "CURRENCY_MISMATCH");
+    expect([await stockOf(server, p.id), await stockOf(server, q.id)]).toEqual([3, 3]);
+  });
+
   it("answers 400 CART_EMPTY, 400 INVALID_REQUEST for an unknown or missing payment method, 401 without a token", async () => {
     const buyer = await buyerAccount(server);
     expectError(await checkout(server, buyer.token), 400, "CART_EMPTY");

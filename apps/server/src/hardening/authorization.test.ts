@@ -1,13 +1,13 @@
 /**
  * Authorization walk, generated from the REST route table: user B calls every authenticated, non-admin route
- * (over REST and over tRPC) with user A's key, task id, order id, product id and image id in the path and in every
- * body and query. A and B are both sellers. Nothing of A's may be read, changed or revealed: A's key, task, order and
- * product answer like missing ones (404 KEY_NOT_FOUND / TASK_NOT_FOUND / ORDER_NOT_FOUND / PRODUCT_NOT_FOUND), lists
- * show B only B's own, no answer to B contains A's value, title, id, order, product or name, and A's data (cart,
- * orders and product included) read back afterwards are exactly what they were. Cart and checkout routes name no
- * resource of A's (a cart is the caller's own): B's calls may succeed or fail on B's own cart, never with a 5xx.
- * (/admin is role-guarded and covered in contract/; the image upload, not a procedure, in market-images; seller
- * routes refusing non-sellers in the market contract tests.)
+ * (over REST and over tRPC) with user A's key, task id, product id, image id and order id in the path and in every
+ * body and query. A and B are both sellers. Nothing of A's may be read, changed or revealed: A's key, task, product
+ * and order answer like missing ones (404 KEY_NOT_FOUND / TASK_NOT_FOUND / PRODUCT_NOT_FOUND / ORDER_NOT_FOUND, also
+ * on the seller's order routes: B sells none of A's order), lists show B only B's own, no answer to B contains A's
+ * value, title, id, order or name, and A's data (cart and orders included) read back afterwards are exactly what they
+ * were. Cart and checkout routes name nothing of A's (a cart is the caller's own; B's use a third seller's product):
+ * B's calls there may succeed or fail on B's own cart, never with a 5xx. (/admin is role-guarded and covered in
+ * contract/; the image upload, not a procedure, in market-images.)
  */
 import { randomUUID } from "node:crypto";
 import { restRoutes, type RestRoute } from "@tessera/api";
@@ -28,14 +28,13 @@ const A = {
   title: `a-title-${secret}`,
   description: `a-description-${secret}`,
   taskId: "",
-  orderId: "",
-  /** A public product (another seller's), in A's cart and in B's bodies. */
-  cartProductId: "",
-  /** A's own product, with an image. */
   productName: `a-product-${secret}`,
   productId: "",
   imageId: "",
+  orderId: "",
 };
+/** A third seller's product: in A's cart, and what B's cart routes name. */
+let shopProductId = "";
 
 const WALKED = restRoutes.filter((route) => route.meta.openapi?.protect !== false && !route.path.startsWith("/admin"));
 
@@ -50,15 +49,7 @@ beforeAll(async () => {
   });
   expectSuccess(task, 201);
   A.taskId = task.body.data.id;
-  const shop = await sellerAccount(server);
-  const [inCart, bought] = [await createProduct(server, shop.id), await createProduct(server, shop.id)];
-  A.cartProductId = inCart.id;
-  expectSuccess(await addToCart(server, a.tokens.access_token, bought.id, 1));
-  const placed = await checkout(server, a.tokens.access_token);
-  expectSuccess(placed, 201);
-  A.orderId = placed.body.data.orders[0].id;
-  expectSuccess(await addToCart(server, a.tokens.access_token, inCart.id, 2));
-  // Both sell: B's seller role must not reach A's products (nor A's orders) either.
+  // Both sell: B's seller role must not reach A's products either.
   for (const [user, store] of [[a, `a-store-${secret}`], [b, "b-store"]] as const) {
     expectSuccess(await call(server.url, "POST", "/api/seller/onboard", { token: user.tokens.access_token, json: { store_name: store } }), 201);
   }
@@ -73,6 +64,14 @@ beforeAll(async () => {
   });
   expect(image.status).toBe(201);
   A.imageId = ((await image.json()) as { data: { image_id: string } }).data.image_id;
+  const shop = await sellerAccount(server);
+  const [inCart, bought] = [await createProduct(server, shop.id), await createProduct(server, shop.id)];
+  shopProductId = inCart.id;
+  expectSuccess(await addToCart(server, a.tokens.access_token, bought.id, 1));
+  const placed = await checkout(server, a.tokens.access_token);
+  expectSuccess(placed, 201);
+  A.orderId = placed.body.data.orders[0].id;
+  expectSuccess(await addToCart(server, a.tokens.access_token, inCart.id, 2));
 });
 afterAll(() => server?.stop());
 
@@ -85,10 +84,10 @@ async function snapshotOfA() {
     call(server.url, "GET", `/api/tasks/${A.taskId}`, { token }),
     call(server.url, "GET", "/api/tasks?limit=100", { token }),
     call(server.url, "GET", "/api/me", { token }),
+    call(server.url, "GET", `/api/products/${A.productId}`, { token }),
     call(server.url, "GET", "/api/cart", { token }),
     call(server.url, "GET", `/api/orders/${A.orderId}`, { token }),
     call(server.url, "GET", "/api/orders?limit=100", { token }),
-    call(server.url, "GET", `/api/products/${A.productId}`, { token }),
   ]);
   for (const read of reads) expectSuccess(read);
   const image = await fetch(`${server.url}/api/images/${A.imageId}`);
@@ -98,38 +97,33 @@ async function snapshotOfA() {
 
 const isProductRoute = (route: RestRoute) => route.path.startsWith("/products");
 const isOrderRoute = (route: RestRoute) => /^\/(seller\/)?orders\b/.test(route.path);
+/** Routes on B's own cart: no identifier of A's can name anything of A's there. */
+const onOwnCart = (route: RestRoute) => /^\/(cart|checkout)\b/.test(route.path);
 /** A's id of the resource a route's {id} names. */
 const idFor = (route: RestRoute) => (isProductRoute(route) ? A.productId : isOrderRoute(route) ? A.orderId : A.taskId);
 
 /** What B sends: A's identifiers wherever a route reads one, and writes that would change A's data (valid ones). */
 const bodyFor = (route: RestRoute) => ({
-  key: A.key, value: `b-overwrite-${secret}`, id: idFor(route), title: `b-title-${secret}`, description: "b",
-  status: isProductRoute(route) ? "archived" : "done", priority: "low", due_date: null, user_id: a.data.user_id,
-  owner_id: a.data.user_id, userId: a.data.user_id, seller_id: a.data.user_id, order_id: A.orderId, product_id: A.cartProductId,
-  quantity: 1, payment_method: "pm_card_visa", image_id: A.imageId, name: `b-name-${secret}`, price_cents: 1, stock: 0,
-  store_name: "b-store-again",
+  key: A.key, value: `b-overwrite-${secret}`, id: idFor(route), title: `b-title-${secret}`,
+  description: "b", status: isProductRoute(route) ? "archived" : "done", priority: "low", due_date: null, user_id: a.data.user_id,
+  owner_id: a.data.user_id, userId: a.data.user_id, seller_id: a.data.user_id, image_id: A.imageId, name: `b-name-${secret}`,
+  price_cents: 1, stock: 0, store_name: "b-store-again", order_id: A.orderId, product_id: shopProductId, quantity: 1,
+  payment_method: "pm_card_visa",
 });
 const queryFor = () => `?prefix=${encodeURIComponent(A.key)}&q=${encodeURIComponent(A.title)}&user_id=${a.data.user_id}`;
 
 /** Nothing of A's appears in an answer to B. */
 function expectNothingOfA(reply: Reply, where: string): void {
-  const leaks = [A.value, A.title, A.description, A.taskId, A.orderId, A.productName, A.productId, A.imageId, `a-store-${secret}`];
-  for (const leak of [...leaks, a.data.user_id, a.input.username, a.input.email]) {
+  for (const leak of [A.value, A.title, A.description, A.taskId, A.productName, A.productId, A.imageId, A.orderId, `a-store-${secret}`, a.data.user_id, a.input.username, a.input.email]) {
     expect(reply.text.includes(leak), `${where} revealed ${leak}: ${reply.text.slice(0, 300)}`).toBe(false);
   }
 }
 
 const hasParam = (route: RestRoute) => /\{\w+\}/.test(route.path);
-/** Routes on B's own cart: no identifier of A's can name anything of A's there. */
-const onOwnCart = (route: RestRoute) => /^\/(cart|checkout)\b/.test(route.path);
-
-/** The code B gets from a route naming A's resource (or refusing B, a seller already); undefined: B's own success. */
-function refusalOf(route: RestRoute): { status: number; code: string } | undefined {
-  if (route.procedurePath === "seller.onboard") return { status: 409, code: "ALREADY_SELLER" };
-  if (!hasParam(route)) return undefined;
-  if (route.path.includes("{key}")) return { status: 404, code: "KEY_NOT_FOUND" };
-  return { status: 404, code: isProductRoute(route) ? "PRODUCT_NOT_FOUND" : isOrderRoute(route) ? "ORDER_NOT_FOUND" : "TASK_NOT_FOUND" };
-}
+const notFoundCode = (route: RestRoute) =>
+  route.path.includes("{key}") ? "KEY_NOT_FOUND" : isProductRoute(route) ? "PRODUCT_NOT_FOUND" : isOrderRoute(route) ? "ORDER_NOT_FOUND" : "TASK_NOT_FOUND";
+/** Routes without a parameter that do not succeed for B, and their code (B is a seller already). */
+const REFUSED: Record<string, string> = { "seller.onboard": "ALREADY_SELLER" };
 
 async function afterLogout(procedure: string, reply: Reply): Promise<void> {
   if (procedure === "auth.logout" && reply.status === 200) bToken = (await login(server.url, b.input.username)).access_token;
@@ -140,15 +134,15 @@ describe("authorization walk: user B against user A's resources", () => {
     expect(WALKED.map((r) => r.procedurePath).sort()).toEqual([
       "auth.logout", "auth.me", "cart.add", "cart.empty", "cart.get", "cart.remove", "cart.set", "checkout.place",
       "data.create", "data.delete", "data.get", "data.list", "data.update", "orders.cancel", "orders.get", "orders.list",
-      "products.create", "products.delete", "products.images.delete", "products.patch", "products.update", "seller.onboard",
-      "sellerOrders.deliver", "sellerOrders.get", "sellerOrders.list", "sellerOrders.ship",
+      "products.create", "products.delete", "products.images.delete", "products.patch", "products.update",
+      "seller.onboard", "sellerOrders.deliver", "sellerOrders.get", "sellerOrders.list", "sellerOrders.ship",
       "tasks.create", "tasks.delete", "tasks.get", "tasks.list", "tasks.patch", "tasks.update",
     ]);
   });
 
   it("reads, changes and reveals nothing of A's, over REST and tRPC", async () => {
     const before = await snapshotOfA();
-    // Routes that name A's key, task, order or product first (B has nothing of the same name yet), then the others; logout last.
+    // Routes that name A's key, task, product or order first (B has nothing of the same name yet), then the others; logout last.
     const order = [...WALKED].sort((x, y) => Number(!hasParam(x)) - Number(!hasParam(y)) || Number(x.procedurePath === "auth.logout") - Number(y.procedurePath === "auth.logout"));
     let calls = 0;
     for (const route of order) {
@@ -156,7 +150,7 @@ describe("authorization walk: user B against user A's resources", () => {
       const path = `/api${route.path
         .replace("{key}", encodeURIComponent(A.key))
         .replace("{id}", idFor(route))
-        .replace("{product_id}", A.cartProductId)
+        .replace("{product_id}", shopProductId)
         .replace("{image_id}", A.imageId)}`;
       const rest = await call(server.url, route.method, route.method === "GET" ? `${path}${queryFor()}` : path, {
         token: bToken,
@@ -166,11 +160,12 @@ describe("authorization walk: user B against user A's resources", () => {
       calls++;
       const where = `REST ${route.method} ${route.path}`;
       expectNothingOfA(rest, where);
-      const refusal = refusalOf(route);
       if (onOwnCart(route)) {
         expect(rest.status, `${where}: ${rest.text.slice(0, 300)}`).toBeLessThan(500);
-      } else if (refusal) {
-        expect({ where, status: rest.status, code: rest.body?.code }).toEqual({ where, ...refusal });
+      } else if (hasParam(route)) {
+        expect({ where, status: rest.status, code: rest.body?.code }).toEqual({ where, status: 404, code: notFoundCode(route) });
+      } else if (REFUSED[route.procedurePath]) {
+        expect({ where, code: rest.body?.code }).toEqual({ where, code: REFUSED[route.procedurePath] });
       } else {
         expect(rest.status, `${where}: ${rest.text.slice(0, 300)}`).toBe(route.meta.successStatus ?? 200);
       }
@@ -186,9 +181,10 @@ describe("authorization walk: user B against user A's resources", () => {
       calls++;
       expectNothingOfA(trpc, `tRPC ${route.procedurePath}`);
       if (onOwnCart(route)) expect(trpc.status, `tRPC ${route.procedurePath}: ${trpc.text.slice(0, 300)}`).toBeLessThan(500);
-      else if (refusal) expect({ p: route.procedurePath, code: trpc.body?.error?.data?.appCode }).toEqual({ p: route.procedurePath, code: refusal.code });
+      else if (hasParam(route)) expect({ p: route.procedurePath, code: trpc.body?.error?.data?.appCode }).toEqual({ p: route.procedurePath, code: notFoundCode(route) });
       // B's REST call just made B's own key of that name (201 above: A's key did not conflict), so this one conflicts with B's.
       else if (route.procedurePath === "data.create") expect(trpc.body?.error?.data?.appCode).toBe("KEY_EXISTS");
+      else if (REFUSED[route.procedurePath]) expect(trpc.body?.error?.data?.appCode).toBe(REFUSED[route.procedurePath]);
       else expect(trpc.status, `tRPC ${route.procedurePath}: ${trpc.text.slice(0, 300)}`).toBe(200);
       await afterLogout(route.procedurePath, trpc);
     }

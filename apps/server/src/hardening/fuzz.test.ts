@@ -54,8 +54,8 @@ const leaf = fc.oneof(
 const FIELDS = [
   "username", "email", "password", "full_name", "age", "gender", "refresh_token", "key", "value", "title", "description",
   "status", "priority", "due_date", "limit", "cursor", "prefix", "q", "sort", "role", "is_active", "id", "user_id",
-  "action", "actor_id", "target_id", "product_id", "quantity", "payment_method", "name", "price_cents", "currency", "stock",
-  "categories", "store_name", "image_id", "__proto__", "constructor", "prototype",
+  "action", "actor_id", "target_id", "name", "price_cents", "currency", "stock", "categories", "store_name", "image_id",
+  "product_id", "quantity", "payment_method", "__proto__", "constructor", "prototype",
 ] as const;
 
 /** A JSON text built by hand, so `__proto__` stays a key (duplicates too), never a prototype. */

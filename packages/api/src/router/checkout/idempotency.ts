@@ -52,7 +52,14 @@ async function run(work: () => Promise<unknown>, successStatus: number): Promise
  * the key and the same payment method gets that recorded outcome, waiting for it while it is still processing;
  * with another payment method it is IDEMPOTENCY_KEY_REUSED.
  */
-export async function oncePerKey<T>(ctx: Authed, key: string, paymentMethod: string, successStatus: number, work: () => Promise<T>): Promise<T> {
+export async function oncePerKey<T>(
+  ctx: Authed,
+  key: string,
+  paymentMethod: string,
+  successStatus: number,
+  work: () => Promise<T>,
+  { waitLimitMs = WAIT_LIMIT_MS } = {},
+): Promise<T> {
   const userId = ctx.auth.user.id;
   const now = new Date();
   const claimed = await ctx.db.prisma.idempotencyRecord
@@ -61,7 +68,7 @@ export async function oncePerKey<T>(ctx: Authed, key: string, paymentMethod: str
       if (isUniqueViolation(error)) return false;
       throw error;
     });
-  if (!claimed) return replay(await recordedOutcome(ctx, userId, key, paymentMethod));
+  if (!claimed) return replay(await recordedOutcome(ctx, userId, key, paymentMethod, waitLimitMs));
 
   const outcome = await run(work, successStatus);
   await ctx.db.prisma.idempotencyRecord.update({
@@ -72,8 +79,8 @@ export async function oncePerKey<T>(ctx: Authed, key: string, paymentMethod: str
 }
 
 /** The outcome recorded for the key, once the request that owns it has finished. */
-async function recordedOutcome(ctx: Authed, userId: string, key: string, paymentMethod: string): Promise<Outcome> {
-  const deadline = Date.now() + WAIT_LIMIT_MS;
+async function recordedOutcome(ctx: Authed, userId: string, key: string, paymentMethod: string, waitLimitMs: number): Promise<Outcome> {
+  const deadline = Date.now() + waitLimitMs;
   for (let pause = 20; ; pause = Math.min(pause * 1.5, 250)) {
     const record = await ctx.db.prisma.idempotencyRecord.findUnique({ where: { userId_key: { userId, key } } });
     if (!record) throw new Error("idempotency record vanished");

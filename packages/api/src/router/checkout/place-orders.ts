@@ -64,11 +64,11 @@ function reserve(ctx: Authed, providerName: string): Promise<Placed[]> {
     const placed: Placed[] = [];
     for (const sellerId of sellerIds) {
       const items = lines
-        .map((line) => products.get(line.productId)!)
-        .filter((product) => product.sellerId === sellerId)
-        .map((product, position) => ({
-          productId: product.id, position, name: product.name, unitPriceCents: product.priceCents, quantity: lines.find((l) => l.productId === product.id)!.quantity,
-        }));
+        .filter((line) => products.get(line.productId)!.sellerId === sellerId)
+        .map((line, position) => {
+          const product = products.get(line.productId)!;
+          return { productId: product.id, position, name: product.name, unitPriceCents: product.priceCents, quantity: line.quantity };
+        });
       const totalCents = items.reduce((sum, item) => sum + item.unitPriceCents * item.quantity, 0);
       const order = await tx.order.create({
         data: {
