@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, createSecretKey, randomBytes } from "node:crypto";
 import jwt from "jsonwebtoken";
 
 export interface AccessClaims {
@@ -19,7 +19,10 @@ export interface TokenService {
 const ALGORITHM = "HS256";
 
 export function createTokenService(options: { secret: string; accessTtlSeconds: number; refreshTtlSeconds: number }): TokenService {
-  const { secret, accessTtlSeconds, refreshTtlSeconds } = options;
+  const { accessTtlSeconds, refreshTtlSeconds } = options;
+  // A KeyObject, made once: given a string, jsonwebtoken first tries (and fails) to parse it as a PEM public
+  // key on every call, which cost more than everything else in an authenticated request.
+  const secret = createSecretKey(Buffer.from(options.secret, "utf8"));
   const hashRefreshToken = (token: string) => createHash("sha256").update(token).digest("hex");
   return {
     accessTtlSeconds,
