@@ -5,6 +5,7 @@ import { createPasswordHasher, type PasswordHasher } from "./passwords.ts";
 import { redisLimiters } from "./redis-limiters.ts";
 import { createRedisTaskEvents } from "./redis-task-events.ts";
 import { consoleLogger, createRedisConnections, type RedisConnections, type ServiceLogger } from "./redis.ts";
+import { createSessionLookup, type SessionLookup } from "./session-lookup.ts";
 import { createInProcessTaskEvents, type TaskEvents } from "./task-events.ts";
 import { createTokenService, type TokenService } from "./tokens.ts";
 
@@ -12,9 +13,10 @@ import { createTokenService, type TokenService } from "./tokens.ts";
  * Everything a procedure may use, built once per process.
  *
  * Cross-process state: with `config.redisUrl`, login throttling and task events live in Redis; without it,
- * in this process (one server process only). Sessions need neither: every authenticated request reads its
- * session row from the shared database (trpc.ts), so a logout or revocation in one process is refused by
- * every other at once, with no cache to invalidate.
+ * in this process (one server process only). Sessions live in the database. Without `config.redisUrl` (one
+ * process) authentication keeps them in memory, emptied by every write to users or sessions this process
+ * makes (session-lookup.ts); with it (several processes) every authenticated request reads its session row
+ * from the shared database, so a logout or revocation in one process is refused by every other at once.
  */
 export interface Services {
   db: Database;
@@ -22,6 +24,8 @@ export interface Services {
   passwords: PasswordHasher;
   loginThrottle: LoginThrottle;
   taskEvents: TaskEvents;
+  /** Where authentication finds a session and its user. */
+  sessions: SessionLookup;
   /** Resolves when every backing service answers (the database, and Redis when configured): for /readyz. */
   ready(): Promise<void>;
   /** Closes what createServices opened (the Redis connections), not the database it was given. */
@@ -52,6 +56,7 @@ export function createServices(config: Config, db: Database, options: ServiceOve
     passwords: createPasswordHasher(config.bcryptCost),
     loginThrottle: createLoginThrottle(config.loginThrottle, options.limiters ?? (redis && redisLimiters(redis.commands))),
     taskEvents: options.taskEvents ?? (redis ? createRedisTaskEvents(redis, logger) : createInProcessTaskEvents()),
+    sessions: createSessionLookup(db, { cache: !redis }),
     async ready() {
       await Promise.all([db.ping(), redis?.ready()]);
     },
