@@ -40,7 +40,7 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function run(scenario: Scenario, connections: number, seconds: number, record: boolean) {
+async function run(scenario: Scenario, connections: number, seconds: number, record: boolean, rate?: number) {
   const latencies: number[] = [];
   let failures = 0;
   const started = performance.now();
@@ -50,6 +50,7 @@ async function run(scenario: Scenario, connections: number, seconds: number, rec
         url: scenario.url,
         connections,
         duration: seconds,
+        ...(rate !== undefined && { overallRate: rate }),
         headers: { "content-type": "application/json", ...scenario.headers },
         // autocannon reuses a request object it was given; setupRequest picks a fresh one every time.
         requests: [{ setupRequest: (request) => ({ ...request, ...scenario.next() }) }],
@@ -67,10 +68,13 @@ async function run(scenario: Scenario, connections: number, seconds: number, rec
 }
 
 /** A short warm-up (JIT, caches, connections), then the measured run. */
-export async function measure(scenario: Scenario, options: { connections: number; seconds: number; warmupSeconds: number }): Promise<Result> {
-  if (options.warmupSeconds > 0) await run(scenario, options.connections, options.warmupSeconds, false);
+export async function measure(
+  scenario: Scenario,
+  options: { connections: number; seconds: number; warmupSeconds: number; /** requests per second in all; as fast as possible when absent */ rate?: number },
+): Promise<Result> {
+  if (options.warmupSeconds > 0) await run(scenario, options.connections, options.warmupSeconds, false, options.rate);
   const cpuBefore = scenario.serverCpuMs?.() ?? NaN;
-  const { latencies, failures, elapsed } = await run(scenario, options.connections, options.seconds, true);
+  const { latencies, failures, elapsed } = await run(scenario, options.connections, options.seconds, true, options.rate);
   const cpuMs = (scenario.serverCpuMs?.() ?? NaN) - cpuBefore;
   const sorted = Float64Array.from(latencies).sort();
   const rps = latencies.length / elapsed;

@@ -5,7 +5,7 @@ export interface PassResults {
   database: "SQLite" | "PostgreSQL";
   scenarios: Result[];
   /** GET data under the login storm, with how many logins completed meanwhile and their median time. */
-  storm?: { reads: Result; logins: number; loginP50: number };
+  storm?: { calm: Result; reads: Result; logins: number; loginP50: number };
   /** GET data with the table grown to `rows` rows. */
   large?: { reads: Result; rows: number };
   /** The server process at the end of the pass. */
@@ -31,8 +31,7 @@ export function resultsTable(floor: Result | undefined, passes: PassResults[]): 
   const rows = [header, ...(floor ? [row("floor: node:http + jwt + better-sqlite3, GET data", floor)] : [])];
   for (const pass of passes) {
     for (const result of pass.scenarios) rows.push(row(`${pass.database}: ${result.name}`, result));
-    if (pass.storm) rows.push(row(`${pass.database}: GET data during 8 concurrent logins`, pass.storm.reads));
-    if (pass.large) rows.push(row(`${pass.database}: GET data, ${pass.large.rows.toLocaleString("en")} keys`, pass.large.reads));
+    for (const result of [pass.storm?.calm, pass.storm?.reads, pass.large?.reads]) if (result) rows.push(row(`${pass.database}: ${result.name}`, result));
   }
   return table(rows);
 }
@@ -51,7 +50,7 @@ export function targets(floor: Result | undefined, passes: PassResults[], names:
     if (floor) add("REST GET data req/s ÷ floor req/s", pass, get.rps / floor.rps, "≥ 0.60", get.rps / floor.rps >= 0.6);
     add("REST GET data p99 (ms)", pass, get.p99, "≤ 5", get.p99 <= 5);
     add("tRPC batch of 10 items/s ÷ REST GET items/s", pass, batch.itemsPerSecond / get.itemsPerSecond, "≥ 4", batch.itemsPerSecond / get.itemsPerSecond >= 4);
-    add("GET data p99 during 8 logins (ms)", pass, pass.storm.reads.p99, "< 20", pass.storm.reads.p99 < 20);
+    add(`GET data p99 during 8 logins (ms; ${fixed(pass.storm.calm.p99, 2)} without)`, pass, pass.storm.reads.p99, "< 20", pass.storm.reads.p99 < 20);
     add(`GET data p50 ${pass.large.rows.toLocaleString("en")} keys ÷ 1k keys`, pass, pass.large.reads.p50 / get.p50, "≤ 1.30", pass.large.reads.p50 / get.p50 <= 1.3);
     add("server RSS at the end (MB)", pass, pass.memory.rssMB, "< 200", pass.memory.rssMB < 200, 0);
   }
