@@ -59,7 +59,8 @@ const serverEnv = (dataDir: string, databaseUrl: string, secret: string) => ({
 /** Logs in LOGINS times at once, over and over, until `until` settles; counts the logins and their times. */
 async function loginStorm(url: string, username: string, until: Promise<unknown>) {
   let done = false;
-  void until.finally(() => (done = true));
+  const stop = () => void (done = true);
+  until.then(stop, stop);
   const times: number[] = [];
   await Promise.all(
     Array.from({ length: LOGINS }, async () => {
