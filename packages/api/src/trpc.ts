@@ -126,7 +126,7 @@ export async function authenticate(ctx: Context) {
   const claims = ctx.tokens.verifyAccess(match[1]!);
   if (!claims) throw new AppError("INVALID_TOKEN", INVALID_TOKEN_MESSAGE);
   // One lookup answers revocation (logout, refresh-token reuse) and deactivation at once.
-  const session = await ctx.db.prisma.session.findUnique({ where: { id: claims.sessionId }, include: { user: true } });
+  const session = await ctx.sessions.find(claims.sessionId);
   if (!session || session.revokedAt !== null || session.userId !== claims.userId || !session.user.isActive) {
     throw new AppError("INVALID_TOKEN", INVALID_TOKEN_MESSAGE);
   }

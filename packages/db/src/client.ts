@@ -5,6 +5,7 @@ import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client.ts
 import { applyMigrations } from "./migrate.ts";
 import { oneAtATime } from "./sqlite-one-at-a-time.ts";
 import { isPostgresUrl, sqliteFilePath } from "./url.ts";
+import { watchWrites, type WriteWatch } from "./write-watch.ts";
 
 /**
  * The one client type the code is written against, whatever the database. The two generated clients have
@@ -15,7 +16,7 @@ export type Prisma = InstanceType<typeof SqlitePrismaClient>;
 /** The client an interactive `$transaction` callback receives. */
 export type Transaction = Parameters<Parameters<Prisma["$transaction"]>[0]>[0];
 
-export interface Database {
+export interface Database extends WriteWatch {
   prisma: Prisma;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
@@ -33,9 +34,10 @@ export interface DatabaseOptions {
 /** The one place that picks a driver adapter for a DATABASE_URL. */
 export async function createDatabase({ url, migrate = true, poolMax = 10 }: DatabaseOptions): Promise<Database> {
   if (migrate) await applyMigrations(url);
-  const prisma = isPostgresUrl(url) ? postgresClient(url, poolMax) : await sqliteClient(url);
+  const { prisma, watch } = isPostgresUrl(url) ? postgresClient(url, poolMax) : await sqliteClient(url);
   return {
     prisma,
+    onWrite: watch.onWrite,
     ping: async () => {
       await prisma.$queryRawUnsafe("SELECT 1");
     },
@@ -44,21 +46,24 @@ export async function createDatabase({ url, migrate = true, poolMax = 10 }: Data
   };
 }
 
-function postgresClient(url: string, poolMax: number): Prisma {
+function postgresClient(url: string, poolMax: number): { prisma: Prisma; watch: WriteWatch } {
   // The adapter builds and owns a pg Pool from this config, and ends it on $disconnect. Idle connections are
   // released after 30 s, and a connection attempt gives up after 10 s instead of hanging a request forever.
-  const adapter = new PrismaPg({ connectionString: url, max: poolMax, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 });
+  const { factory, watch } = watchWrites(
+    new PrismaPg({ connectionString: url, max: poolMax, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 }),
+  );
   // Safe by the reasoning at `Prisma` above; this is the only place the two client types meet.
-  return new PostgresPrismaClient({ adapter }) as unknown as Prisma;
+  return { prisma: new PostgresPrismaClient({ adapter: factory }) as unknown as Prisma, watch };
 }
 
-async function sqliteClient(url: string): Promise<Prisma> {
-  const prisma = new SqlitePrismaClient({ adapter: oneAtATime(new PrismaBetterSqlite3({ url: sqliteFilePath(url) })) });
+async function sqliteClient(url: string): Promise<{ prisma: Prisma; watch: WriteWatch }> {
+  const { factory, watch } = watchWrites(oneAtATime(new PrismaBetterSqlite3({ url: sqliteFilePath(url) })));
+  const prisma = new SqlitePrismaClient({ adapter: factory });
   // WAL lets readers run beside the writer; foreign keys are off by default in SQLite and the
   // schema's cascades depend on them; NORMAL sync in WAL mode survives a process crash.
   await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
   await prisma.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
   await prisma.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
-  return prisma;
+  return { prisma, watch };
 }

@@ -7,6 +7,7 @@ import { redisLimiters } from "./redis-limiters.ts";
 import { createInProcessEventBus, type EventBus } from "./event-bus.ts";
 import { createRedisEventBus } from "./redis-event-bus.ts";
 import { consoleLogger, createRedisConnections, type RedisConnections, type ServiceLogger } from "./redis.ts";
+import { createSessionLookup, type SessionLookup } from "./session-lookup.ts";
 import { createTokenService, type TokenService } from "./tokens.ts";
 import type { PaymentProvider } from "./payments/provider.ts";
 import { createPaymentSimulator } from "./payments/simulator.ts";
@@ -20,9 +21,10 @@ export type OrderEvents = EventBus<OrderEvent>;
  * Everything a procedure may use, built once per process.
  *
  * Cross-process state: with `config.redisUrl`, login throttling and task and order events live in Redis; without it,
- * in this process (one server process only). Sessions need neither: every authenticated request reads its
- * session row from the shared database (trpc.ts), so a logout or revocation in one process is refused by
- * every other at once, with no cache to invalidate.
+ * in this process (one server process only). Sessions live in the database. Without `config.redisUrl` (one
+ * process) authentication keeps them in memory, emptied by every write to users or sessions this process
+ * makes (session-lookup.ts); with it (several processes) every authenticated request reads its session row
+ * from the shared database, so a logout or revocation in one process is refused by every other at once.
  */
 export interface Services {
   db: Database;
@@ -38,6 +40,8 @@ export interface Services {
   logger: ServiceLogger;
   /** Where product images' bytes are kept (IMAGE_STORAGE: files under DATA_DIR/images by default). */
   images: ImageStorage;
+  /** Where authentication finds a session and its user. */
+  sessions: SessionLookup;
   /** Resolves when every backing service answers (the database, and Redis when configured): for /readyz. */
   ready(): Promise<void>;
   /** Closes what createServices opened (the Redis connections), not the database it was given. */
@@ -76,6 +80,7 @@ export function createServices(config: Config, db: Database, options: ServiceOve
     payments: options.payments ?? createPaymentSimulator({ webhookSecret: config.webhookSecret }),
     logger,
     images: options.images ?? createImageStorage(config),
+    sessions: createSessionLookup(db, { cache: !redis }),
     async ready() {
       await Promise.all([db.ping(), redis?.ready()]);
     },

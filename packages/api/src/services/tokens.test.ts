@@ -1,5 +1,5 @@
 import jwt from "jsonwebtoken";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createTokenService } from "./tokens.ts";
 
 const secret = "s".repeat(40);
@@ -28,6 +28,19 @@ describe("access tokens", () => {
       "not-a-jwt",
     ];
     for (const token of refused) expect(tokens.verifyAccess(token)).toBeNull();
+  });
+
+  it("refuses a token it has accepted before once it expires", () => {
+    const shortLived = createTokenService({ secret, accessTtlSeconds: 1, refreshTtlSeconds: 600 });
+    const token = shortLived.signAccess(claims);
+    expect(shortLived.verifyAccess(token)).toEqual(claims);
+    const exp = (jwt.decode(token) as { exp: number }).exp;
+    vi.useFakeTimers({ now: exp * 1000 });
+    try {
+      expect(shortLived.verifyAccess(token)).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

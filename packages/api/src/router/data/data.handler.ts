@@ -3,6 +3,7 @@ import { AppError, done, success } from "../../envelope.ts";
 import { decodeCursor, toPage } from "../../pagination.ts";
 import type { AuthedCall as Call, AuthedContext as Authed } from "../../trpc.ts";
 import { type entryInput, type keyInput, listCursor, type listInput } from "./data.schema.ts";
+import { readEntry } from "./entry-reader.ts";
 
 const keyNotFound = () => new AppError("KEY_NOT_FOUND", "Key not found.");
 
@@ -28,7 +29,7 @@ export async function createEntry({ ctx, input }: Call<typeof entryInput>) {
 }
 
 export async function getEntry({ ctx, input }: Call<typeof keyInput>) {
-  const entry = await ctx.db.prisma.dataEntry.findUnique({ where: ownKey(ctx, input.key), select: { key: true, value: true } });
+  const entry = await readEntry(ctx.db, ctx.auth.user.id, input.key);
   if (!entry) throw keyNotFound();
   return success(entry);
 }

@@ -68,6 +68,19 @@ describe("data procedures", () => {
     expect([...seen].sort()).toEqual(seen);
   });
 
+  it("answers reads that arrive together (one tRPC batch) each with its own key, and only the caller's", async () => {
+    for (const key of ["b-1", "b-2", "b-3"]) await alice.data.create({ key, value: `alice ${key}` });
+    await bob.data.create({ key: "b-bob", value: "bob's" });
+    const reads = await Promise.all(
+      ["b-3", "b-1", "missing", "b-bob", "b-2", "b-1"].map((key) =>
+        alice.data.get({ key }).then((r) => r.data.value, (error: unknown) => (error as AppError).appCode),
+      ),
+    );
+    expect(reads).toEqual(["alice b-3", "alice b-1", "KEY_NOT_FOUND", "KEY_NOT_FOUND", "alice b-2", "alice b-1"]);
+    const [mine, theirs] = await Promise.all([alice.data.get({ key: "b-1" }), bob.data.get({ key: "b-bob" })]);
+    expect([mine.data.value, theirs.data.value]).toEqual(["alice b-1", "bob's"]);
+  });
+
   it("refuses cursors it did not make", async () => {
     expect(await codeOf(alice.data.list({ limit: 5, cursor: "not-a-cursor" }))).toBe("INVALID_REQUEST");
     expect(await codeOf(alice.data.list({ limit: 5, cursor: Buffer.from('{"id":1}').toString("base64url") }))).toBe("INVALID_REQUEST");

@@ -1,0 +1,85 @@
+import type { Database } from "@tessera/db";
+import { describe, expect, it } from "vitest";
+import { createSessionLookup } from "./session-lookup.ts";
+
+/** A database with one session row, a count of reads, reads that can be held back, and a way to report a write. */
+function fakeDatabase() {
+  const listeners: (() => void)[] = [];
+  let row = { id: "s1", userId: "u1", revokedAt: null as Date | null, user: { id: "u1", isActive: true } };
+  let held: Promise<void> | undefined;
+  const state = { reads: 0 };
+  const db = {
+    prisma: {
+      session: {
+        async findUnique({ where }: { where: { id: string } }) {
+          state.reads++;
+          const answer = where.id === row.id ? structuredClone(row) : null;
+          await held;
+          return answer;
+        },
+      },
+    },
+    onWrite(_tables: readonly string[], listener: () => void) {
+      listeners.push(listener);
+      return () => {};
+    },
+  } as unknown as Database;
+  return {
+    db,
+    state,
+    /** Changes the row and reports the write, as the database's write watch does after a statement. */
+    revoke() {
+      row = { ...row, revokedAt: new Date() };
+      for (const listener of listeners) listener();
+    },
+    hold() {
+      let release!: () => void;
+      held = new Promise((resolve) => (release = resolve));
+      return () => {
+        held = undefined;
+        release();
+      };
+    },
+  };
+}
+
+describe("session lookup", () => {
+  it("answers from memory until a write to users or sessions, then reads the database again", async () => {
+    const fake = fakeDatabase();
+    const sessions = createSessionLookup(fake.db, { cache: true });
+    expect((await sessions.find("s1"))?.revokedAt).toBeNull();
+    expect((await sessions.find("s1"))?.revokedAt).toBeNull();
+    expect(await sessions.find("nope")).toBeNull();
+    expect(await sessions.find("nope")).toBeNull();
+    expect(fake.state.reads).toBe(2);
+    fake.revoke();
+    expect((await sessions.find("s1"))?.revokedAt).toBeInstanceOf(Date);
+    expect(fake.state.reads).toBe(3);
+  });
+
+  it("does not keep a row read while a write happened: it may predate the write", async () => {
+    const fake = fakeDatabase();
+    const sessions = createSessionLookup(fake.db, { cache: true });
+    const release = fake.hold();
+    const inFlight = sessions.find("s1");
+    fake.revoke();
+    release();
+    expect((await inFlight)?.revokedAt).toBeNull(); // what the database said when asked
+    expect((await sessions.find("s1"))?.revokedAt).toBeInstanceOf(Date);
+    expect(fake.state.reads).toBe(2);
+  });
+
+  it("shares rows read-only between requests", async () => {
+    const sessions = createSessionLookup(fakeDatabase().db, { cache: true });
+    const session = (await sessions.find("s1"))!;
+    expect(() => Object.assign(session.user, { isActive: false })).toThrow(TypeError);
+  });
+
+  it("reads the database every time without the cache (several processes)", async () => {
+    const fake = fakeDatabase();
+    const sessions = createSessionLookup(fake.db, { cache: false });
+    await sessions.find("s1");
+    await sessions.find("s1");
+    expect(fake.state.reads).toBe(2);
+  });
+});
