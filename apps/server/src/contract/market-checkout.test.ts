@@ -108,6 +108,28 @@ describe("POST /api/checkout", () => {
   });
 });
 
+describe("through the catalog routes", () => {
+  it("sells a product created with POST /api/products, the order snapshotting what the catalog showed", async () => {
+    const buyer = await buyerAccount(server);
+    const created = await as(server, shop.token)("POST", "/products", { name: "Vase", price_cents: 3150, currency: "EUR", stock: 2 });
+    expectSuccess(created, 201);
+    const product = created.body.data;
+    expectSuccess(await addToCart(server, buyer.token, product.id, 2));
+    const reply = await checkout(server, buyer.token);
+    expectSuccess(reply, 201);
+    expect(reply.body.data.orders[0]).toMatchObject({
+      currency: "EUR", total_cents: 6300, items: [{ product_id: product.id, name: "Vase", unit_price_cents: 3150, quantity: 2 }],
+    });
+    const after = await call(server.url, "GET", `/api/products/${product.id}`);
+    expect(after.body.data.stock).toBe(0);
+    // Archived through the catalog: the cart refuses it, the order keeps its snapshot.
+    expectSuccess(await as(server, shop.token)("DELETE", `/products/${product.id}`));
+    expectError(await addToCart(server, buyer.token, product.id, 1), 404, "PRODUCT_NOT_FOUND");
+    const order = await as(server, buyer.token)("GET", `/orders/${reply.body.data.orders[0].id}`);
+    expect(order.body.data.items[0].name).toBe("Vase");
+  });
+});
+
 describe("the Idempotency-Key", () => {
   it("replays the recorded answer (status and body) for the same key and payment method, whatever the cart holds", async () => {
     const buyer = await buyerAccount(server);

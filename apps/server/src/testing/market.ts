@@ -1,6 +1,6 @@
 /**
- * Marketplace fixtures for the contract tests: buyers and sellers over HTTP, products written to the database (the
- * catalog routes are part A's and tested there), checkout calls, and a live-event watcher.
+ * Marketplace fixtures for the contract tests: buyers and sellers over HTTP, products written to the database (quick,
+ * and any state a test needs; the catalog routes have contract tests of their own), and checkout calls.
  */
 import { randomUUID } from "node:crypto";
 import { call, type Reply, userWithSession } from "./http.ts";
@@ -17,11 +17,12 @@ export async function buyerAccount(server: TestServer): Promise<Account> {
   return { id: user.data.user_id, username: user.data.username, token: user.tokens.access_token };
 }
 
-/** An account with the seller role and a store name, as onboarding leaves it. */
+/** An account onboarded as a seller (POST /api/seller/onboard). */
 export async function sellerAccount(server: TestServer): Promise<Account & { storeName: string }> {
   const account = await buyerAccount(server);
   const storeName = `Store of ${account.username}`;
-  await server.services.db.prisma.user.update({ where: { id: account.id }, data: { role: "seller", storeName } });
+  const reply = await call(server.url, "POST", "/api/seller/onboard", { json: { store_name: storeName }, token: account.token });
+  if (reply.status !== 201) throw new Error(`onboarding failed: ${reply.text}`);
   return { ...account, storeName };
 }
 

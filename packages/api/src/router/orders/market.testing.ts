@@ -27,11 +27,11 @@ export async function shopper(env: TestEnv, prefix = "buyer"): Promise<Shopper> 
   };
 }
 
-/** A new account with the seller role and a store name (as onboarding leaves it). */
+/** A new account, onboarded as a seller. */
 export async function seller(env: TestEnv): Promise<Shopper & { storeName: string }> {
   const account = await shopper(env, "seller");
   const storeName = `Store ${account.username}`;
-  await env.services.db.prisma.user.update({ where: { id: account.id }, data: { role: "seller", storeName } });
+  await account.caller.seller.onboard({ store_name: storeName });
   return { ...account, storeName };
 }
 
@@ -43,7 +43,7 @@ export interface ProductSpec {
   status?: "active" | "archived";
 }
 
-/** A product of `sellerId`, written straight to the database (the catalog's routes are not under test here). */
+/** A product of `sellerId`, written straight to the database: quick, and in any state a test needs. */
 export async function product(env: TestEnv, sellerId: string, spec: ProductSpec = {}) {
   const now = new Date();
   const name = spec.name ?? `Product ${randomUUID().slice(0, 6)}`;
