@@ -72,3 +72,4 @@ export const appCodeOf = async (promise: Promise<unknown>): Promise<string> => (
 
 /** The contract's task order, for tests of every surface. */
 export { compareFor, ids, SORTS, type SortName } from "./router/tasks/tasks.testing.ts";
+export { product, type ProductSpec, stockOf } from "./router/orders/market.testing.ts";

@@ -26,27 +26,8 @@ export async function sellerAccount(server: TestServer): Promise<Account & { sto
   return { ...account, storeName };
 }
 
-export interface ProductSpec {
-  name?: string;
-  priceCents?: number;
-  currency?: string;
-  stock?: number;
-  status?: "active" | "archived";
-}
-
-export async function createProduct(server: TestServer, sellerId: string, spec: ProductSpec = {}) {
-  const now = new Date();
-  const name = spec.name ?? `Product ${randomUUID().slice(0, 8)}`;
-  return server.services.db.prisma.product.create({
-    data: {
-      id: randomUUID(), sellerId, name, description: "", priceCents: spec.priceCents ?? 1000, currency: spec.currency ?? "USD",
-      stock: spec.stock ?? 10, status: spec.status ?? "active", nameSearch: name.toLowerCase(), descriptionSearch: "", createdAt: now, updatedAt: now,
-    },
-  });
-}
-
-export const stockOf = async (server: TestServer, productId: string) =>
-  (await server.services.db.prisma.product.findUniqueOrThrow({ where: { id: productId } })).stock;
+// Products are written straight to the database by the same fixture the createCaller tests use.
+export { product as createProduct, type ProductSpec, stockOf } from "@tessera/api/testing";
 
 /** A REST client for one account. */
 export const as = (server: TestServer, token: string) => (method: string, path: string, json?: unknown, headers?: Record<string, string>): Promise<Reply> =>

@@ -3,7 +3,11 @@ import { randomUUID } from "node:crypto";
 import { AppError, httpStatusOf } from "../../envelope.ts";
 import { searchText } from "../../search.ts";
 import type { WebhookSender } from "../../services/payments/simulator.ts";
+import type { Services } from "../../services/index.ts";
 import type { Caller, TestEnv } from "../../testing.ts";
+
+/** Anything that holds the services: a createCaller TestEnv, or the HTTP tests' TestServer. */
+type WithDatabase = { services: Pick<Services, "db"> };
 
 export interface Shopper {
   id: string;
@@ -44,7 +48,7 @@ export interface ProductSpec {
 }
 
 /** A product of `sellerId`, written straight to the database: quick, and in any state a test needs. */
-export async function product(env: TestEnv, sellerId: string, spec: ProductSpec = {}) {
+export async function product(env: WithDatabase, sellerId: string, spec: ProductSpec = {}) {
   const now = new Date();
   const name = spec.name ?? `Product ${randomUUID().slice(0, 6)}`;
   return env.services.db.prisma.product.create({
@@ -65,7 +69,7 @@ export async function product(env: TestEnv, sellerId: string, spec: ProductSpec 
   });
 }
 
-export const stockOf = async (env: TestEnv, productId: string) =>
+export const stockOf = async (env: WithDatabase, productId: string) =>
   (await env.services.db.prisma.product.findUniqueOrThrow({ where: { id: productId } })).stock;
 
 /** Webhook deliveries through createCaller: the signed bytes as rawBody, as the REST transport passes them. */
