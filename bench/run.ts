@@ -51,6 +51,7 @@ const serverEnv = (dataDir: string, databaseUrl: string, secret: string) => ({
   ENV: "prod",
   NODE_ENV: "production",
   JWT_SECRET: secret,
+  WEBHOOK_SECRET: secret,
   DATA_DIR: dataDir,
   DATABASE_URL: databaseUrl,
   LOG_LEVEL: "info",

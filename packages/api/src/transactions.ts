@@ -22,7 +22,7 @@ const MAX_ATTEMPTS = 8;
 export async function inTransaction<T>(ctx: Context, work: (tx: Transaction) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ctx.db.prisma.$transaction(work, { maxWait: 30_000, timeout: 30_000 });
+      return await ctx.services.db.prisma.$transaction(work, { maxWait: 30_000, timeout: 30_000 });
     } catch (error) {
       if (attempt >= MAX_ATTEMPTS || !isWriteConflict(error)) throw error;
       // A little random backoff so that the contenders do not collide again in lockstep.

@@ -26,11 +26,16 @@ export const headerOf = (request: RequestInfo, name: string): string | undefined
   return Array.isArray(value) ? value[0] : value;
 };
 
-export interface Context extends Services {
+/**
+ * What every procedure gets: the process's services under one key (tRPC copies the context at each middleware
+ * step, so it stays two keys wide) and what the transport tells about the request.
+ */
+export interface Context {
+  services: Services;
   request: RequestInfo;
 }
 
-export const createContext = (services: Services, request: RequestInfo): Context => ({ ...services, request });
+export const createContext = (services: Services, request: RequestInfo): Context => ({ services, request });
 
 /** The context of a procedure behind `authenticated`: the caller is known. */
 export type AuthedContext = Context & { auth: { user: { id: string; role: string } } };
@@ -123,10 +128,10 @@ const INVALID_TOKEN_MESSAGE = "Invalid or expired token.";
 export async function authenticate(ctx: Context) {
   const match = /^Bearer ([^\s]+)$/i.exec(ctx.request.authorization ?? "");
   if (!match) throw new AppError("INVALID_TOKEN", "Authentication required: send Authorization: Bearer <access_token>.");
-  const claims = ctx.tokens.verifyAccess(match[1]!);
+  const claims = ctx.services.tokens.verifyAccess(match[1]!);
   if (!claims) throw new AppError("INVALID_TOKEN", INVALID_TOKEN_MESSAGE);
   // One lookup answers revocation (logout, refresh-token reuse) and deactivation at once.
-  const session = await ctx.sessions.find(claims.sessionId);
+  const session = await ctx.services.sessions.find(claims.sessionId);
   if (!session || session.revokedAt !== null || session.userId !== claims.userId || !session.user.isActive) {
     throw new AppError("INVALID_TOKEN", INVALID_TOKEN_MESSAGE);
   }

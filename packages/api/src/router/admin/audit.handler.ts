@@ -4,7 +4,7 @@ import { decodeCursor, toPage } from "../../pagination.ts";
 import type { Context } from "../../trpc.ts";
 import { auditCursor, type listAuditInput } from "./admin.schema.ts";
 
-type AuditRow = Awaited<ReturnType<Context["db"]["prisma"]["auditEntry"]["findUniqueOrThrow"]>>;
+type AuditRow = Awaited<ReturnType<Context["services"]["db"]["prisma"]["auditEntry"]["findUniqueOrThrow"]>>;
 
 const toAuditEntry = (row: AuditRow) => ({
   id: row.id,
@@ -21,7 +21,7 @@ const toAuditEntry = (row: AuditRow) => ({
 export async function listAudit({ ctx, input }: { ctx: Context; input: z.infer<typeof listAuditInput> }) {
   const after = decodeCursor(input.cursor, auditCursor);
   const at = after && new Date(after.at);
-  const rows = await ctx.db.prisma.auditEntry.findMany({
+  const rows = await ctx.services.db.prisma.auditEntry.findMany({
     where: {
       ...(input.action !== undefined && { action: input.action }),
       ...(input.actor_id !== undefined && { actorId: input.actor_id }),

@@ -18,7 +18,7 @@ const MAX_ATTEMPTS = 8;
 export async function serializable<T>(ctx: Context, work: (tx: Transaction) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ctx.db.prisma.$transaction(work, { isolationLevel: "Serializable" });
+      return await ctx.services.db.prisma.$transaction(work, { isolationLevel: "Serializable" });
     } catch (error) {
       if (attempt >= MAX_ATTEMPTS || !isWriteConflict(error)) throw error;
       // A little random backoff so that the contenders do not collide again in lockstep.

@@ -7,9 +7,9 @@ import { toCurrentUser } from "../auth/users.ts";
 import { type listUsersInput, type updateUserInput, type userIdInput, usersCursor } from "./admin.schema.ts";
 import { keepAnActiveAdmin, serializable } from "./guard.ts";
 
-type FindMany = NonNullable<Parameters<Context["db"]["prisma"]["user"]["findMany"]>[0]>;
+type FindMany = NonNullable<Parameters<Context["services"]["db"]["prisma"]["user"]["findMany"]>[0]>;
 type Where = NonNullable<FindMany["where"]>;
-type UserRow = Awaited<ReturnType<Context["db"]["prisma"]["user"]["findUniqueOrThrow"]>>;
+type UserRow = Awaited<ReturnType<Context["services"]["db"]["prisma"]["user"]["findUniqueOrThrow"]>>;
 
 const userNotFound = () => new AppError("USER_NOT_FOUND", "User not found.");
 
@@ -31,7 +31,7 @@ export async function listUsers({ ctx, input }: Call<typeof listUsersInput>) {
     after: decodeCursor(input.cursor, usersCursor)?.after,
     search,
     read: (after, take) =>
-      ctx.db.prisma.user.findMany({
+      ctx.services.db.prisma.user.findMany({
         where: { AND: [filter, ...(after !== undefined ? [{ usernameKey: { gt: after } }] : [])] },
         orderBy: { usernameKey: "asc" },
         take,
@@ -42,12 +42,12 @@ export async function listUsers({ ctx, input }: Call<typeof listUsersInput>) {
 }
 
 export async function getUser({ ctx, input }: Call<typeof userIdInput>) {
-  const user = await ctx.db.prisma.user.findUnique({ where: { id: input.user_id } });
+  const user = await ctx.services.db.prisma.user.findUnique({ where: { id: input.user_id } });
   if (!user) throw userNotFound();
   const [dataEntries, tasks, activeSessions] = await Promise.all([
-    ctx.db.prisma.dataEntry.count({ where: { ownerId: user.id } }),
-    ctx.db.prisma.task.count({ where: { ownerId: user.id } }),
-    ctx.db.prisma.session.count({ where: { userId: user.id, revokedAt: null, expiresAt: { gt: new Date() } } }),
+    ctx.services.db.prisma.dataEntry.count({ where: { ownerId: user.id } }),
+    ctx.services.db.prisma.task.count({ where: { ownerId: user.id } }),
+    ctx.services.db.prisma.session.count({ where: { userId: user.id, revokedAt: null, expiresAt: { gt: new Date() } } }),
   ]);
   return success({ ...toAdminUser(user), counts: { data_entries: dataEntries, tasks, active_sessions: activeSessions } });
 }
@@ -102,6 +102,6 @@ export async function deleteUser({ ctx, input }: Call<typeof userIdInput>) {
     });
     return images.map((image) => image.storageKey);
   });
-  for (const key of imageKeys) await ctx.images.remove(key);
+  for (const key of imageKeys) await ctx.services.images.remove(key);
   return done("User deleted.");
 }

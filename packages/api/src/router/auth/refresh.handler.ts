@@ -9,8 +9,8 @@ type RefreshInput = z.infer<typeof refreshInput>;
 const invalidToken = () => new AppError("INVALID_TOKEN", "Invalid or expired refresh token.");
 
 export async function refresh({ ctx, input }: { ctx: Context; input: RefreshInput }) {
-  const tokenHash = ctx.tokens.hashRefreshToken(input.refresh_token);
-  const stored = await ctx.db.prisma.refreshToken.findUnique({
+  const tokenHash = ctx.services.tokens.hashRefreshToken(input.refresh_token);
+  const stored = await ctx.services.db.prisma.refreshToken.findUnique({
     where: { tokenHash },
     include: { session: { include: { user: { select: { isActive: true } } } } },
   });
@@ -23,7 +23,7 @@ export async function refresh({ ctx, input }: { ctx: Context; input: RefreshInpu
   if (stored.expiresAt.getTime() <= Date.now()) throw invalidToken();
 
   const { userId } = stored.session;
-  const pair = await ctx.db.prisma.$transaction(async (tx) => {
+  const pair = await ctx.services.db.prisma.$transaction(async (tx) => {
     // The conditional update lets exactly one of two concurrent uses win.
     const claimed = await tx.refreshToken.updateMany({ where: { tokenHash, usedAt: null }, data: { usedAt: new Date() } });
     return claimed.count === 1 ? issueTokens(ctx, tx, userId, stored.sessionId) : null;

@@ -9,7 +9,7 @@ import { takenField, toPublicUser } from "./users.ts";
 type RegisterInput = z.infer<typeof registerInput>;
 
 async function conflictFor(ctx: Context, usernameKey: string, email: string): Promise<AppError | null> {
-  const taken = await takenField(ctx.db.prisma, usernameKey, email);
+  const taken = await takenField(ctx.services.db.prisma, usernameKey, email);
   if (taken === null) return null;
   return taken === "username"
     ? new AppError("USERNAME_EXISTS", "This username is already taken.")
@@ -22,9 +22,9 @@ export async function register({ ctx, input }: { ctx: Context; input: RegisterIn
   // Checked before hashing so a taken name costs no bcrypt round; the unique indexes decide races.
   const conflict = await conflictFor(ctx, usernameKey, email);
   if (conflict) throw conflict;
-  const passwordHash = await ctx.passwords.hash(input.password);
+  const passwordHash = await ctx.services.passwords.hash(input.password);
   try {
-    const user = await ctx.db.prisma.user.create({
+    const user = await ctx.services.db.prisma.user.create({
       data: {
         id: randomUUID(),
         username: input.username,

@@ -77,7 +77,7 @@ export async function addItem({ ctx, input }: Call<typeof addInput>) {
     });
     checkQuantity(line.quantity, product.stock);
   });
-  return success(await readCart(ctx.db.prisma, userId), "Item added to cart.");
+  return success(await readCart(ctx.services.db.prisma, userId), "Item added to cart.");
 }
 
 /** Sets a line's quantity (creating the line if need be); 0 removes it, as DELETE does. */
@@ -93,23 +93,23 @@ export async function setItem({ ctx, input }: Call<typeof setInput>) {
       update: { quantity: input.quantity },
     });
   });
-  return success(await readCart(ctx.db.prisma, userId), "Cart updated.");
+  return success(await readCart(ctx.services.db.prisma, userId), "Cart updated.");
 }
 
 /** Removes a line, whatever became of its product (an archived product's line is removable). */
 export async function removeItem({ ctx, input }: Call<typeof productInput>) {
   const userId = ctx.auth.user.id;
   if (!PRODUCT_ID.test(input.product_id)) throw notInCart();
-  const { count } = await ctx.db.prisma.cartLine.deleteMany({ where: { userId, productId: input.product_id } });
+  const { count } = await ctx.services.db.prisma.cartLine.deleteMany({ where: { userId, productId: input.product_id } });
   if (count === 0) throw notInCart();
-  return success(await readCart(ctx.db.prisma, userId), "Item removed from cart.");
+  return success(await readCart(ctx.services.db.prisma, userId), "Item removed from cart.");
 }
 
 export async function emptyCart({ ctx }: { ctx: Authed }) {
-  await ctx.db.prisma.cartLine.deleteMany({ where: { userId: ctx.auth.user.id } });
-  return success(await readCart(ctx.db.prisma, ctx.auth.user.id), "Cart emptied.");
+  await ctx.services.db.prisma.cartLine.deleteMany({ where: { userId: ctx.auth.user.id } });
+  return success(await readCart(ctx.services.db.prisma, ctx.auth.user.id), "Cart emptied.");
 }
 
 export async function getCart({ ctx }: { ctx: Authed }) {
-  return success(await readCart(ctx.db.prisma, ctx.auth.user.id));
+  return success(await readCart(ctx.services.db.prisma, ctx.auth.user.id));
 }

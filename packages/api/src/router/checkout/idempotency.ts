@@ -62,7 +62,7 @@ export async function oncePerKey<T>(
 ): Promise<T> {
   const userId = ctx.auth.user.id;
   const now = new Date();
-  const claimed = await ctx.db.prisma.idempotencyRecord
+  const claimed = await ctx.services.db.prisma.idempotencyRecord
     .create({ data: { userId, key, paymentMethod, state: "processing", createdAt: now, updatedAt: now } })
     .then(() => true, (error: unknown) => {
       if (isUniqueViolation(error)) return false;
@@ -71,7 +71,7 @@ export async function oncePerKey<T>(
   if (!claimed) return replay(await recordedOutcome(ctx, userId, key, paymentMethod, waitLimitMs));
 
   const outcome = await run(work, successStatus);
-  await ctx.db.prisma.idempotencyRecord.update({
+  await ctx.services.db.prisma.idempotencyRecord.update({
     where: { userId_key: { userId, key } },
     data: { state: "done", responseStatus: outcome.status, responseBody: JSON.stringify(outcome.body), updatedAt: new Date() },
   });
@@ -82,7 +82,7 @@ export async function oncePerKey<T>(
 async function recordedOutcome(ctx: Authed, userId: string, key: string, paymentMethod: string, waitLimitMs: number): Promise<Outcome> {
   const deadline = Date.now() + waitLimitMs;
   for (let pause = 20; ; pause = Math.min(pause * 1.5, 250)) {
-    const record = await ctx.db.prisma.idempotencyRecord.findUnique({ where: { userId_key: { userId, key } } });
+    const record = await ctx.services.db.prisma.idempotencyRecord.findUnique({ where: { userId_key: { userId, key } } });
     if (!record) throw new Error("idempotency record vanished");
     if (record.paymentMethod !== paymentMethod) {
       throw new AppError("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used with another payment method: use a new key for a new checkout.");

@@ -98,7 +98,7 @@ function reserve(ctx: Authed, providerName: string): Promise<Placed[]> {
 async function charge(ctx: Authed, orders: Placed[], paymentMethod: string): Promise<ChargeResult[]> {
   const results: ChargeResult[] = [];
   for (const order of orders) {
-    const result = await ctx.payments.createCharge({
+    const result = await ctx.services.payments.createCharge({
       orderId: order.id, amountCents: order.totalCents, currency: order.currency, paymentMethod, idempotencyKey: `charge:${order.id}`,
     });
     results.push(result);
@@ -115,12 +115,12 @@ async function charge(ctx: Authed, orders: Placed[], paymentMethod: string): Pro
  * order is payment_failed with its units back in stock; the cart is kept.
  */
 export async function placeOrders(ctx: Authed, paymentMethod: string): Promise<Order[]> {
-  if (!(await ctx.payments.isKnownPaymentMethod(paymentMethod))) {
+  if (!(await ctx.services.payments.isKnownPaymentMethod(paymentMethod))) {
     throw new AppError("INVALID_REQUEST", "Invalid request. Invalid fields: payment_method.", {
       details: [{ path: "payment_method", message: "Unknown payment method." }],
     });
   }
-  const orders = await reserve(ctx, ctx.payments.name);
+  const orders = await reserve(ctx, ctx.services.payments.name);
   const ids = orders.map((order) => order.id);
   await announce(ctx, ids);
 
@@ -151,7 +151,7 @@ export async function placeOrders(ctx: Authed, paymentMethod: string): Promise<O
     return moved;
   });
   await announce(ctx, paid);
-  return readOrders(ctx.db.prisma, ids);
+  return readOrders(ctx.services.db.prisma, ids);
 }
 
 /** After a decline: refunds what was charged, then every order → payment_failed (restocked) in one transaction. */
@@ -160,7 +160,7 @@ async function failAll(ctx: Authed, orders: Placed[], results: ChargeResult[]) {
   for (const [i, result] of results.entries()) {
     if (result.status !== "succeeded") continue;
     const order = orders[i]!;
-    await ctx.payments.refund({
+    await ctx.services.payments.refund({
       chargeId: result.chargeId, orderId: order.id, amountCents: order.totalCents, currency: order.currency, idempotencyKey: `refund:${order.id}`,
     });
     refunded.add(order.id);

@@ -18,7 +18,7 @@ export async function createEntry({ ctx, input }: Call<typeof entryInput>) {
   const now = new Date();
   try {
     // A plain insert: the primary key makes concurrent creates of one key give exactly one winner.
-    await ctx.db.prisma.dataEntry.create({
+    await ctx.services.db.prisma.dataEntry.create({
       data: { ownerId: ctx.auth.user.id, key: input.key, value: input.value, createdAt: now, updatedAt: now },
     });
   } catch (error) {
@@ -29,20 +29,20 @@ export async function createEntry({ ctx, input }: Call<typeof entryInput>) {
 }
 
 export async function getEntry({ ctx, input }: Call<typeof keyInput>) {
-  const entry = await readEntry(ctx.db, ctx.auth.user.id, input.key);
+  const entry = await readEntry(ctx.services.db, ctx.auth.user.id, input.key);
   if (!entry) throw keyNotFound();
   return success(entry);
 }
 
 export async function updateEntry({ ctx, input }: Call<typeof entryInput>) {
-  await ctx.db.prisma.dataEntry
+  await ctx.services.db.prisma.dataEntry
     .update({ where: ownKey(ctx, input.key), data: { value: input.value, updatedAt: new Date() }, select: { key: true } })
     .catch(rethrowNotFound);
   return done("Data updated successfully.");
 }
 
 export async function deleteEntry({ ctx, input }: Call<typeof keyInput>) {
-  await ctx.db.prisma.dataEntry.delete({ where: ownKey(ctx, input.key), select: { key: true } }).catch(rethrowNotFound);
+  await ctx.services.db.prisma.dataEntry.delete({ where: ownKey(ctx, input.key), select: { key: true } }).catch(rethrowNotFound);
   return done("Data deleted successfully.");
 }
 
@@ -64,7 +64,7 @@ export async function listEntries({ ctx, input }: Call<typeof listInput>) {
   const prefix = input.prefix ?? "";
   const upper = prefixUpperBound(prefix);
   // The prefix is a key range, not LIKE: literal, case-sensitive, and a range scan of the primary key.
-  const rows = await ctx.db.prisma.dataEntry.findMany({
+  const rows = await ctx.services.db.prisma.dataEntry.findMany({
     where: {
       ownerId: ctx.auth.user.id,
       key: {

@@ -11,7 +11,7 @@ import { cursorPosition, type listInput } from "./orders.schema.ts";
 async function listFor({ ctx, input }: Call<typeof listInput>, party: { buyerId: string } | { sellerId: string }) {
   const after = decodeCursor(input.cursor, cursorPosition);
   const at = after && new Date(after.created_at);
-  const rows: OrderRow[] = await ctx.db.prisma.order.findMany({
+  const rows: OrderRow[] = await ctx.services.db.prisma.order.findMany({
     where: {
       ...party,
       ...(input.status && { status: input.status }),

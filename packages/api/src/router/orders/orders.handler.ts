@@ -9,11 +9,11 @@ const invalidState = (status: string, action: string) =>
   new AppError("INVALID_ORDER_STATE", `This order is ${status}: it cannot be ${action}.`);
 
 export async function getOwnOrder({ ctx, input }: Call<typeof idInput>) {
-  return success(toOrder(await orderOf(ctx.db.prisma, input.id, { buyerId: ctx.auth.user.id })));
+  return success(toOrder(await orderOf(ctx.services.db.prisma, input.id, { buyerId: ctx.auth.user.id })));
 }
 
 export async function getSellerOrder({ ctx, input }: Call<typeof idInput>) {
-  return success(toOrder(await orderOf(ctx.db.prisma, input.id, { sellerId: ctx.auth.user.id })));
+  return success(toOrder(await orderOf(ctx.services.db.prisma, input.id, { sellerId: ctx.auth.user.id })));
 }
 
 /**
@@ -22,38 +22,38 @@ export async function getSellerOrder({ ctx, input }: Call<typeof idInput>) {
  * once per key, so a retried refund never pays back twice; should it fail, the order says `refund_pending`.
  */
 export async function cancelOwnOrder({ ctx, input }: Call<typeof idInput>) {
-  const order = await orderOf(ctx.db.prisma, input.id, { buyerId: ctx.auth.user.id });
+  const order = await orderOf(ctx.services.db.prisma, input.id, { buyerId: ctx.auth.user.id });
   const moved = await inTransaction(ctx, (tx) => move(tx, order.id, "paid", "cancelled", new Date(), { paymentStatus: "refund_pending" }));
-  if (!moved) throw invalidState((await orderOf(ctx.db.prisma, order.id, { buyerId: ctx.auth.user.id })).status, "cancelled");
+  if (!moved) throw invalidState((await orderOf(ctx.services.db.prisma, order.id, { buyerId: ctx.auth.user.id })).status, "cancelled");
   await refund(ctx, order);
   await announce(ctx, [order.id]);
-  const [cancelled] = await readOrders(ctx.db.prisma, [order.id]);
+  const [cancelled] = await readOrders(ctx.services.db.prisma, [order.id]);
   return success(cancelled!, "Order cancelled.");
 }
 
 async function refund(ctx: Authed, order: { id: string; chargeId: string | null; totalCents: bigint; currency: string }) {
   try {
-    await ctx.payments.refund({
+    await ctx.services.payments.refund({
       chargeId: order.chargeId!,
       orderId: order.id,
       amountCents: Number(order.totalCents),
       currency: order.currency,
       idempotencyKey: `refund:${order.id}`,
     });
-    await ctx.db.prisma.order.update({ where: { id: order.id }, data: { paymentStatus: "refunded" } });
+    await ctx.services.db.prisma.order.update({ where: { id: order.id }, data: { paymentStatus: "refunded" } });
   } catch (error) {
     // The cancellation stands; the refund is owed and the order says so.
-    ctx.logger.error({ err: error, orderId: order.id }, "refund failed; the order stays refund_pending");
+    ctx.services.logger.error({ err: error, orderId: order.id }, "refund failed; the order stays refund_pending");
   }
 }
 
 const sellerMove = (from: OrderStatus, to: OrderStatus, action: string, message: string) =>
   async ({ ctx, input }: Call<typeof idInput>) => {
-    const order = await orderOf(ctx.db.prisma, input.id, { sellerId: ctx.auth.user.id });
+    const order = await orderOf(ctx.services.db.prisma, input.id, { sellerId: ctx.auth.user.id });
     const moved = await inTransaction(ctx, (tx) => move(tx, order.id, from, to, new Date()));
-    if (!moved) throw invalidState((await orderOf(ctx.db.prisma, order.id, { sellerId: ctx.auth.user.id })).status, action);
+    if (!moved) throw invalidState((await orderOf(ctx.services.db.prisma, order.id, { sellerId: ctx.auth.user.id })).status, action);
     await announce(ctx, [order.id]);
-    const [after] = await readOrders(ctx.db.prisma, [order.id]);
+    const [after] = await readOrders(ctx.services.db.prisma, [order.id]);
     return success(after!, message);
   };
 
@@ -65,5 +65,5 @@ export const deliverOrder = sellerMove("shipped", "delivered", "delivered", "Ord
  * away. No replay: a client that (re)connects refetches what it shows, then applies events.
  */
 export async function* orderChanges({ ctx, signal }: { ctx: Authed; signal: AbortSignal | undefined }): AsyncGenerator<OrderEvent, void> {
-  yield* ctx.orderEvents.subscribe(ctx.auth.user.id, signal);
+  yield* ctx.services.orderEvents.subscribe(ctx.auth.user.id, signal);
 }

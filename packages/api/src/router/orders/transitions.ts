@@ -48,8 +48,8 @@ async function restock(tx: Transaction, orderId: string) {
 /** Tells the buyer and the seller of each order, after the change has committed, how the order now stands. */
 export async function announce(ctx: Context, orderIds: string[]): Promise<void> {
   if (orderIds.length === 0) return;
-  for (const order of await readOrders(ctx.db.prisma, orderIds)) {
+  for (const order of await readOrders(ctx.services.db.prisma, orderIds)) {
     const event = { type: "status_changed" as const, order };
-    await Promise.all([ctx.orderEvents.publish(order.buyer.user_id, event), ctx.orderEvents.publish(order.seller.user_id, event)]);
+    await Promise.all([ctx.services.orderEvents.publish(order.buyer.user_id, event), ctx.services.orderEvents.publish(order.seller.user_id, event)]);
   }
 }

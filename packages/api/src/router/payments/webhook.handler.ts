@@ -24,7 +24,7 @@ function signedBytes(ctx: Context, input: object): Buffer {
 /** The provider's event, verified: INVALID_SIGNATURE for a bad, missing or stale signature, 400 for signed non-events. */
 function verifiedEvent(ctx: Context, input: object): PaymentEvent {
   try {
-    return ctx.payments.parseWebhook(signedBytes(ctx, input), headerOf(ctx.request, SIGNATURE_HEADER));
+    return ctx.services.payments.parseWebhook(signedBytes(ctx, input), headerOf(ctx.request, SIGNATURE_HEADER));
   } catch (error) {
     if (error instanceof WebhookSignatureError) throw new AppError("INVALID_SIGNATURE", `Invalid signature: ${error.message}`);
     if (error instanceof WebhookPayloadError) {

@@ -16,7 +16,7 @@ export const PRODUCT_INCLUDE = {
   images: { orderBy: { position: "asc" } },
 } as const;
 
-type Db = Context["db"]["prisma"] | Transaction;
+type Db = Context["services"]["db"]["prisma"] | Transaction;
 export type ProductRow = NonNullable<Awaited<ReturnType<typeof findProduct>>>;
 
 /** Who is asking, as far as products care. */

@@ -19,12 +19,12 @@ const tooManyImages = () => new AppError("TOO_MANY_IMAGES", `A product has at mo
 
 /** Its seller or an admin removes an image: the row first (readers stop finding it), then the bytes. */
 export async function deleteImage({ ctx, input }: Call<typeof imageIdInput>) {
-  const product = await managedProduct(ctx.db.prisma, input.id, ctx.auth.user);
+  const product = await managedProduct(ctx.services.db.prisma, input.id, ctx.auth.user);
   if (!IMAGE_ID.test(input.image_id)) throw imageNotFound();
-  const image = await ctx.db.prisma.productImage.findFirst({ where: { id: input.image_id, productId: product.id } });
+  const image = await ctx.services.db.prisma.productImage.findFirst({ where: { id: input.image_id, productId: product.id } });
   if (!image) throw imageNotFound();
-  await ctx.db.prisma.productImage.deleteMany({ where: { id: image.id } });
-  await ctx.images.remove(image.storageKey);
+  await ctx.services.db.prisma.productImage.deleteMany({ where: { id: image.id } });
+  await ctx.services.images.remove(image.storageKey);
   return done("Image deleted.");
 }
 
@@ -37,7 +37,7 @@ export async function authorizeImageUpload(ctx: Context): Promise<Caller> {
 
 /** Upload, step 2, after the body's type was checked: the caller's own product, with room for one more image. 404, 409. */
 export async function productForUpload(ctx: Context, caller: Caller, productId: string): Promise<{ id: string }> {
-  const product = await managedProduct(ctx.db.prisma, productId, caller.user);
+  const product = await managedProduct(ctx.services.db.prisma, productId, caller.user);
   // Admins pass managedProduct, but they never reach this step (authorizeImageUpload): this is the seller's own.
   if (product.sellerId !== caller.user.id) throw productNotFound();
   if (product.images.length >= MAX_IMAGES_PER_PRODUCT) throw tooManyImages();
@@ -55,9 +55,9 @@ export async function storeImage(
   file: AsyncIterable<Uint8Array>,
 ): Promise<z.infer<typeof uploadedImageOutput>> {
   const id = randomUUID();
-  const bytes = await streamImage(ctx.images, id, file);
+  const bytes = await streamImage(ctx.services.images, id, file);
   try {
-    await ctx.db.prisma.$transaction(async (tx) => {
+    await ctx.services.db.prisma.$transaction(async (tx) => {
       const locked = await tx.product.updateMany({ where: { id: productId }, data: { updatedAt: new Date() } });
       if (locked.count === 0) throw productNotFound(); // archived is fine, but it was deleted with its seller meanwhile
       const images = await tx.productImage.findMany({ where: { productId }, select: { position: true }, orderBy: { position: "desc" } });
@@ -67,7 +67,7 @@ export async function storeImage(
       });
     });
   } catch (error) {
-    await ctx.images.remove(id);
+    await ctx.services.images.remove(id);
     throw error;
   }
   return success({ image_id: id, url: imageUrl(id) }, "Image uploaded.");
@@ -83,14 +83,14 @@ export interface ImageForRead {
 
 /** GET /api/images/{image_id}: anyone. 404 IMAGE_NOT_FOUND for an unknown (or malformed) id. */
 export async function imageForRead(ctx: Context, imageId: string): Promise<ImageForRead> {
-  const image = IMAGE_ID.test(imageId) ? await ctx.db.prisma.productImage.findUnique({ where: { id: imageId } }) : null;
+  const image = IMAGE_ID.test(imageId) ? await ctx.services.db.prisma.productImage.findUnique({ where: { id: imageId } }) : null;
   if (!image) throw imageNotFound();
   return {
     contentType: image.contentType,
     byteSize: image.byteSize,
     etag: `"${image.sha256}"`,
     async open() {
-      const stream = await ctx.images.read(image.storageKey);
+      const stream = await ctx.services.images.read(image.storageKey);
       if (!stream) throw imageNotFound(); // deleted between the lookup and the read
       return stream;
     },

@@ -6,7 +6,7 @@ import { PRODUCT_INCLUDE, type ProductRow, toProduct } from "./access.ts";
 import { cursorPosition, type listInput, type ProductSort } from "./products.schema.ts";
 import type { z } from "zod";
 
-type FindMany = NonNullable<Parameters<Context["db"]["prisma"]["product"]["findMany"]>[0]>;
+type FindMany = NonNullable<Parameters<Context["services"]["db"]["prisma"]["product"]["findMany"]>[0]>;
 type Where = NonNullable<FindMany["where"]>;
 
 type SortKey = "created_at" | "price" | "name";
@@ -68,7 +68,7 @@ export async function listProducts({ ctx, input }: { ctx: Context; input: z.infe
     after: decodePosition(input.cursor, input.sort, key),
     search,
     read: (after, take) =>
-      ctx.db.prisma.product.findMany({
+      ctx.services.db.prisma.product.findMany({
         where: { AND: [filter, keyset(column, desc, after)] },
         orderBy: [{ [column]: direction }, { id: direction }],
         include: PRODUCT_INCLUDE,

@@ -7,7 +7,7 @@ import { type createInput, type idInput, normalizeCategories, type updateInput }
 
 export async function createProduct({ ctx, input }: Call<typeof createInput>) {
   const now = new Date();
-  const row = await ctx.db.prisma.product.create({
+  const row = await ctx.services.db.prisma.product.create({
     data: {
       id: randomUUID(),
       sellerId: ctx.auth.user.id,
@@ -28,12 +28,12 @@ export async function createProduct({ ctx, input }: Call<typeof createInput>) {
 }
 
 export async function getProduct({ ctx, input }: ViewerCall<typeof idInput>) {
-  return success(toProduct(await visibleProduct(ctx.db.prisma, input.id, ctx.auth?.user ?? null)));
+  return success(toProduct(await visibleProduct(ctx.services.db.prisma, input.id, ctx.auth?.user ?? null)));
 }
 
 /** PUT and PATCH: only the fields sent change (categories are replaced as a whole), in one transaction. */
 export async function updateProduct({ ctx, input }: Call<typeof updateInput>) {
-  const row = await ctx.db.prisma.$transaction(async (tx) => {
+  const row = await ctx.services.db.prisma.$transaction(async (tx) => {
     const before = await managedProduct(tx, input.id, ctx.auth.user);
     if (input.categories !== undefined) {
       await tx.productCategory.deleteMany({ where: { productId: before.id } });
@@ -58,7 +58,7 @@ export async function updateProduct({ ctx, input }: Call<typeof updateInput>) {
 
 /** DELETE archives: the product leaves the catalog, and orders that name it keep their own snapshot. */
 export async function archiveProduct({ ctx, input }: Call<typeof idInput>) {
-  const row = await ctx.db.prisma.$transaction(async (tx) => {
+  const row = await ctx.services.db.prisma.$transaction(async (tx) => {
     const before = await managedProduct(tx, input.id, ctx.auth.user);
     if (before.status === "archived") return before;
     return tx.product.update({ where: { id: before.id }, data: { status: "archived", updatedAt: new Date() }, include: PRODUCT_INCLUDE });

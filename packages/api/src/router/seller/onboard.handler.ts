@@ -9,11 +9,11 @@ import type { onboardInput } from "./seller.schema.ts";
  * Admins never get here (onboardProcedure answers them 403: they moderate but do not sell).
  */
 export async function onboard({ ctx, input }: Call<typeof onboardInput>) {
-  const { count } = await ctx.db.prisma.user.updateMany({
+  const { count } = await ctx.services.db.prisma.user.updateMany({
     where: { id: ctx.auth.user.id, role: "user" },
     data: { role: "seller", storeName: input.store_name },
   });
   if (count === 0) throw new AppError("ALREADY_SELLER", "You are already a seller.");
-  const user = await ctx.db.prisma.user.findUniqueOrThrow({ where: { id: ctx.auth.user.id } });
+  const user = await ctx.services.db.prisma.user.findUniqueOrThrow({ where: { id: ctx.auth.user.id } });
   return success({ ...toCurrentUser(user), store_name: input.store_name }, "You are now a seller.");
 }

@@ -6,7 +6,7 @@ import { collectMatching, literalSearch } from "../../search.ts";
 import { type TaskRow, toTask } from "./tasks.handler.ts";
 import { cursorPosition, type listInput, type Sort } from "./tasks.schema.ts";
 
-type FindMany = NonNullable<Parameters<Context["db"]["prisma"]["task"]["findMany"]>[0]>;
+type FindMany = NonNullable<Parameters<Context["services"]["db"]["prisma"]["task"]["findMany"]>[0]>;
 type Where = NonNullable<FindMany["where"]>;
 type OrderBy = FindMany["orderBy"];
 
@@ -64,7 +64,7 @@ async function scan(ctx: Authed, filter: Where, key: SortKey, desc: boolean, aft
   for (const segment of segmentsFrom(key, desc, after)) {
     if (rows.length >= take) break;
     rows.push(
-      ...(await ctx.db.prisma.task.findMany({ where: { AND: [filter, segment.where] }, orderBy: segment.orderBy, take: take - rows.length })),
+      ...(await ctx.services.db.prisma.task.findMany({ where: { AND: [filter, segment.where] }, orderBy: segment.orderBy, take: take - rows.length })),
     );
   }
   return rows;

@@ -7,7 +7,7 @@ import {
   type createInput, type idInput, PRIORITY_RANK, type Priority, type Status, type Task, type TaskEvent, type updateInput,
 } from "./tasks.schema.ts";
 
-export type TaskRow = NonNullable<Awaited<ReturnType<Context["db"]["prisma"]["task"]["findFirst"]>>>;
+export type TaskRow = NonNullable<Awaited<ReturnType<Context["services"]["db"]["prisma"]["task"]["findFirst"]>>>;
 
 // Ids are what randomUUID() makes; anything else cannot be a task and is answered like a missing one.
 const TASK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -41,7 +41,7 @@ const toDate = (value: string | null) => (value === null ? null : new Date(value
 // reply and an open tasks.onChange subscription has the event on its way too.
 export async function createTask({ ctx, input }: Call<typeof createInput>) {
   const now = new Date();
-  const row = await ctx.db.prisma.task.create({
+  const row = await ctx.services.db.prisma.task.create({
     data: {
       id: randomUUID(),
       ownerId: ctx.auth.user.id,
@@ -58,12 +58,12 @@ export async function createTask({ ctx, input }: Call<typeof createInput>) {
     },
   });
   const task = toTask(row);
-  await ctx.taskEvents.publish(ctx.auth.user.id, { type: "created", task });
+  await ctx.services.taskEvents.publish(ctx.auth.user.id, { type: "created", task });
   return success(task, "Task created successfully.");
 }
 
 export async function getTask({ ctx, input }: Call<typeof idInput>) {
-  const row = await ctx.db.prisma.task.findFirst({ where: ownTask(ctx, input.id) });
+  const row = await ctx.services.db.prisma.task.findFirst({ where: ownTask(ctx, input.id) });
   if (!row) throw taskNotFound();
   return success(toTask(row));
 }
@@ -83,15 +83,15 @@ export async function updateTask({ ctx, input }: Call<typeof updateInput>) {
     return getTask({ ctx, input: { id: input.id } }).then((reply) => success(reply.data, "Task updated successfully."));
   }
   // One statement scoped to the owner: no window between a check and the write.
-  const row = await ctx.db.prisma.task.update({ where, data: { ...changes, updatedAt: new Date() } }).catch(rethrowNotFound);
+  const row = await ctx.services.db.prisma.task.update({ where, data: { ...changes, updatedAt: new Date() } }).catch(rethrowNotFound);
   const task = toTask(row);
-  await ctx.taskEvents.publish(ctx.auth.user.id, { type: "updated", task });
+  await ctx.services.taskEvents.publish(ctx.auth.user.id, { type: "updated", task });
   return success(task, "Task updated successfully.");
 }
 
 export async function deleteTask({ ctx, input }: Call<typeof idInput>) {
-  const { id } = await ctx.db.prisma.task.delete({ where: ownTask(ctx, input.id), select: { id: true } }).catch(rethrowNotFound);
-  await ctx.taskEvents.publish(ctx.auth.user.id, { type: "deleted", id });
+  const { id } = await ctx.services.db.prisma.task.delete({ where: ownTask(ctx, input.id), select: { id: true } }).catch(rethrowNotFound);
+  await ctx.services.taskEvents.publish(ctx.auth.user.id, { type: "deleted", id });
   return done("Task deleted successfully.");
 }
 
@@ -101,5 +101,5 @@ export async function deleteTask({ ctx, input }: Call<typeof idInput>) {
  * (re)connects should refetch what it shows, then apply events.
  */
 export async function* taskChanges({ ctx, signal }: { ctx: Authed; signal: AbortSignal | undefined }): AsyncGenerator<TaskEvent, void> {
-  yield* ctx.taskEvents.subscribe(ctx.auth.user.id, signal);
+  yield* ctx.services.taskEvents.subscribe(ctx.auth.user.id, signal);
 }
