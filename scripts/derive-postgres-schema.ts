@@ -24,10 +24,22 @@ function replaceOnce(text: string, from: RegExp, to: string): string {
   return text.replace(from, to);
 }
 
+/**
+ * The Kysely table types come from this schema (`prisma generate --config prisma/postgresql.config.ts`, run by
+ * `npm install`): PostgreSQL's column types say what the values are (DateTime a Date, Boolean a boolean), and
+ * packages/db's SQLite driver maps SQLite's text and integers to the same JS values.
+ */
+const KYSELY_GENERATOR = `generator kysely {
+  provider = "prisma-kysely"
+  output   = "../../packages/db/src/generated"
+  fileName = "tables.ts"
+}
+
+`;
+
 export function derivePostgresSchema(sqliteSchema: string): string {
-  let schema = replaceOnce(sqliteSchema, /(datasource db \{[^}]*provider\s*=\s*)"sqlite"/, '$1"postgresql"');
-  schema = replaceOnce(schema, /(output\s*=\s*)"\.\.\/\.\.\/packages\/db\/src\/generated\/sqlite"/, '$1"../../packages/db/src/generated/postgresql"');
-  return HEADER + schema;
+  const schema = replaceOnce(sqliteSchema, /(datasource db \{[^}]*provider\s*=\s*)"sqlite"/, '$1"postgresql"');
+  return HEADER + KYSELY_GENERATOR + schema;
 }
 
 /** The derived schema and whether the committed file matches it. */

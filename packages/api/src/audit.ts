@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Prisma, Transaction } from "@tessera/db";
+import type { Executor } from "@tessera/db";
 
 /**
  * The audit log is append-only: this module only ever inserts, and nothing in the code base updates or
@@ -31,18 +31,20 @@ export interface AuditOrigin {
   requestId: string;
 }
 
-export async function appendAudit(db: Prisma | Transaction, origin: AuditOrigin, event: AuditEvent): Promise<void> {
-  await db.auditEntry.create({
-    data: {
+/** Appends one entry, through `db` (the database, or the transaction of the action it records). */
+export async function appendAudit(db: Executor, origin: AuditOrigin, event: AuditEvent): Promise<void> {
+  await db
+    .insertInto("audit_entries")
+    .values({
       id: randomUUID(),
       at: new Date(),
-      actorId: event.actorId,
+      actor_id: event.actorId,
       action: event.action,
-      targetId: event.targetId ?? null,
+      target_id: event.targetId ?? null,
       // JSON.stringify writes U+0000 as an escape, so any text (even a NUL in a tried username) stores on PostgreSQL.
       details: JSON.stringify(event.details ?? {}),
-      clientAddress: origin.clientAddress,
-      requestId: origin.requestId,
-    },
-  });
+      client_address: origin.clientAddress,
+      request_id: origin.requestId,
+    })
+    .execute();
 }

@@ -56,7 +56,7 @@ export async function signedInCaller(env: TestEnv, username = `u_${randomUUID().
 /** A new account made an active admin through the superuser path, with a logged-in caller. */
 export async function adminCaller(env: TestEnv, username = `a_${randomUUID().slice(0, 12)}`): Promise<{ caller: Caller; id: string }> {
   const password = "Corr3ct-horse";
-  const { id } = await createSuperuser(env.services.db.prisma, env.services.passwords, { username, email: `${username}@example.com`, password });
+  const { id } = await createSuperuser(env.services.db, env.services.passwords, { username, email: `${username}@example.com`, password });
   const { access_token } = (await env.caller().auth.token({ username, password })).data;
   return { caller: env.caller({ authorization: `Bearer ${access_token}` }), id };
 }

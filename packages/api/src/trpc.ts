@@ -132,7 +132,7 @@ export async function authenticate(ctx: Context) {
   if (!claims) throw new AppError("INVALID_TOKEN", INVALID_TOKEN_MESSAGE);
   // One lookup answers revocation (logout, refresh-token reuse) and deactivation at once.
   const session = await ctx.services.sessions.find(claims.sessionId);
-  if (!session || session.revokedAt !== null || session.userId !== claims.userId || !session.user.isActive) {
+  if (!session || session.revoked_at !== null || session.user_id !== claims.userId || !session.user.is_active) {
     throw new AppError("INVALID_TOKEN", INVALID_TOKEN_MESSAGE);
   }
   return { user: session.user, sessionId: session.id };

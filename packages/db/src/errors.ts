@@ -1,9 +1,20 @@
-/** True when a Prisma error is a unique-constraint violation (P2002), e.g. a lost create race. */
+/**
+ * The driver errors the code reacts to, recognised on both drivers (better-sqlite3's SqliteError codes,
+ * PostgreSQL's SQLSTATEs as pg reports them). Nothing outside packages/db looks at a driver's error codes.
+ */
+const codeOf = (error: unknown): unknown => (typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined);
+
+/** A unique or primary-key constraint refused the write, e.g. a lost create race. */
 export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
+  const code = codeOf(error);
+  return code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
 }
 
-/** True when a Prisma update/delete found no row matching its where clause (P2025). */
-export function isRecordNotFound(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2025";
+/**
+ * The database aborted a transaction so that it can be run again: a serialization failure or a deadlock
+ * (PostgreSQL), or another connection holding SQLite's write lock past the busy timeout.
+ */
+export function isWriteConflict(error: unknown): boolean {
+  const code = codeOf(error);
+  return code === "40001" || code === "40P01" || code === "SQLITE_BUSY";
 }

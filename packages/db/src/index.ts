@@ -1,3 +1,5 @@
-export { createDatabase, type Database, type DatabaseOptions, type Prisma, type Transaction } from "./client.ts";
+export { createDatabase, type Database, type DatabaseOptions, type TransactionOptions } from "./database.ts";
 export { applyMigrations } from "./migrate.ts";
-export { isRecordNotFound, isUniqueViolation } from "./errors.ts";
+export { isUniqueViolation, isWriteConflict } from "./errors.ts";
+export type { Executor, Tables, Transaction } from "./tables.ts";
+export type { WriteWatch } from "./write-watch.ts";

@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { createDatabase } from "./client.ts";
+import { createDatabase } from "./database.ts";
 import { applyMigrations, migrationsDirFor, readMigrations } from "./migrate.ts";
 import { createTestDatabase, type TestDatabaseOptions, testPostgresUrl } from "./testing.ts";
 
@@ -103,8 +103,9 @@ describe.each(backends)("createDatabase on $name", (backend) => {
     const db = await createDatabase({ url: await backend.fresh(), poolMax: 2 });
     try {
       await db.ping();
+      const now = new Date();
       await expect(
-        db.prisma.session.create({ data: { id: "s1", userId: "no-such-user", expiresAt: new Date() } }),
+        db.kysely.insertInto("sessions").values({ id: "s1", user_id: "no-such-user", created_at: now, expires_at: now }).execute(),
       ).rejects.toThrow();
     } finally {
       await db.close();
@@ -115,17 +116,20 @@ describe.each(backends)("createDatabase on $name", (backend) => {
     // On PostgreSQL, a database whose default collation is a locale's: the migration's COLLATE "C" must win.
     const db = await createDatabase({ url: await backend.fresh({ icuLocale: "en-US" }) });
     try {
-      const owner = await db.prisma.user.create({
-        data: { id: "u1", username: "u", usernameKey: "u", email: "u@example.com", passwordHash: "x", fullName: "U", gender: "other" },
-      });
+      const now = new Date();
+      await db.kysely
+        .insertInto("users")
+        .values({ id: "u1", username: "u", username_key: "u", email: "u@example.com", password_hash: "x", full_name: "U", gender: "other", created_at: now })
+        .execute();
       // A locale collation would put "a" next to "B" and ignore the "-"; code-point order does not.
       const keys = ["b", "B", "a-c", "ab", "a", "é", "Z", "_"];
-      const now = new Date();
-      for (const key of keys) await db.prisma.dataEntry.create({ data: { ownerId: owner.id, key, value: "", createdAt: now, updatedAt: now } });
-      const rows = await db.prisma.dataEntry.findMany({ orderBy: { key: "asc" }, select: { key: true } });
+      for (const key of keys) {
+        await db.kysely.insertInto("data_entries").values({ owner_id: "u1", key, value: "", created_at: now, updated_at: now }).execute();
+      }
+      const rows = await db.kysely.selectFrom("data_entries").select("key").orderBy("key").execute();
       expect(rows.map((row) => row.key)).toEqual(["B", "Z", "_", "a", "a-c", "ab", "b", "é"]);
       // The same order decides ranges (the prefix filter and keyset cursors), not just ORDER BY.
-      const range = await db.prisma.dataEntry.findMany({ where: { key: { gte: "a", lt: "b" } }, orderBy: { key: "asc" }, select: { key: true } });
+      const range = await db.kysely.selectFrom("data_entries").select("key").where("key", ">=", "a").where("key", "<", "b").orderBy("key").execute();
       expect(range.map((row) => row.key)).toEqual(["a", "a-c", "ab"]);
     } finally {
       await db.close();

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabase, type Database } from "./client.ts";
+import { createDatabase, type Database } from "./database.ts";
 import { createTestDatabase, type TestDatabase } from "./testing.ts";
 
 let dataDir: string;
@@ -11,7 +12,10 @@ let db: Database;
 /** What the listener heard, in order, with marks the test adds between steps. */
 const heard: string[] = [];
 
-const newUser = (id: string) => ({ id, username: id, usernameKey: id, email: `${id}@example.com`, passwordHash: "x", fullName: id, gender: "other" });
+const now = new Date();
+const newUser = (id: string) => ({
+  id, username: id, username_key: id, email: `${id}@example.com`, password_hash: "x", full_name: id, gender: "other", created_at: now,
+});
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), "tessera-watch-"));
@@ -28,42 +32,38 @@ afterAll(async () => {
 describe("the write watch", () => {
   it("reports a write to a watched table once it is done, and nothing for reads or other tables", async () => {
     heard.length = 0;
-    await db.prisma.user.create({ data: newUser("w1") });
+    await db.kysely.insertInto("users").values(newUser("w1")).execute();
     heard.push("created");
-    await db.prisma.user.findMany();
-    await db.prisma.dataEntry.create({ data: { ownerId: "w1", key: "k", value: "v", createdAt: new Date(), updatedAt: new Date() } });
+    await db.kysely.selectFrom("users").selectAll().execute();
+    await db.kysely.insertInto("data_entries").values({ owner_id: "w1", key: "k", value: "v", created_at: now, updated_at: now }).execute();
     heard.push("other table");
-    await db.prisma.user.updateMany({ where: { id: "nobody" }, data: { role: "admin" } });
+    await db.kysely.updateTable("users").set({ role: "admin" }).where("id", "=", "nobody").execute();
     expect(heard).toEqual(["write", "created", "other table", "write"]);
   });
 
   it("reports a write inside a transaction only after the commit, and after a rollback too", async () => {
     heard.length = 0;
-    await db.prisma.$transaction(async (tx) => {
-      await tx.session.create({ data: { id: "s1", userId: "w1", expiresAt: new Date() } });
+    await db.transaction(async (tx) => {
+      await tx.insertInto("sessions").values({ id: "s1", user_id: "w1", created_at: now, expires_at: now }).execute();
       heard.push("written, not committed");
     });
     heard.push("committed");
-    await db.prisma
-      .$transaction(async (tx) => {
-        await tx.session.update({ where: { id: "s1" }, data: { revokedAt: new Date() } });
+    await db
+      .transaction(async (tx) => {
+        await tx.updateTable("sessions").set({ revoked_at: new Date() }).where("id", "=", "s1").execute();
         throw new Error("roll back");
       })
       .catch(() => heard.push("rolled back"));
     expect(heard).toEqual(["written, not committed", "write", "committed", "write", "rolled back"]);
   });
 
-  it("sees nested writes, cascades started by a watched table, and raw SQL", async () => {
+  it("sees raw SQL, and a delete that cascades from a watched table", async () => {
     heard.length = 0;
-    await db.prisma.dataEntry.update({
-      where: { ownerId_key: { ownerId: "w1", key: "k" } },
-      data: { owner: { update: { fullName: "renamed" } } },
-    });
-    heard.push("nested");
-    await db.prisma.$executeRawUnsafe(`UPDATE sessions SET revoked_at = NULL WHERE id = 's1'`);
+    await sql`UPDATE sessions SET revoked_at = NULL WHERE id = 's1'`.execute(db.kysely);
     heard.push("raw");
-    await db.prisma.user.delete({ where: { id: "w1" } });
-    expect(heard).toEqual(["write", "nested", "write", "raw", "write"]);
-    expect(await db.prisma.session.count()).toBe(0);
+    await db.kysely.deleteFrom("users").where("id", "=", "w1").execute();
+    expect(heard).toEqual(["write", "raw", "write"]);
+    const { count } = await db.kysely.selectFrom("sessions").select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirstOrThrow();
+    expect(Number(count)).toBe(0);
   });
 });

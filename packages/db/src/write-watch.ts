@@ -1,4 +1,4 @@
-import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from "@prisma/driver-adapter-utils";
+import type { CompiledQuery, DatabaseConnection, Dialect, Driver, QueryResult, TransactionSettings } from "kysely";
 
 /** Statements that may change rows; anything else (SELECT, PRAGMA, BEGIN, …) cannot. */
 const WRITE = /\b(?:insert|update|delete|replace|merge|truncate|alter|drop)\b/i;
@@ -17,63 +17,95 @@ interface Listener {
   listener: () => void;
 }
 
+/** A connection as the watch hands it to Kysely: the driver's own, plus the listeners its open transaction owes. */
+interface WatchedConnection extends DatabaseConnection {
+  inner: DatabaseConnection;
+  /** Set while a transaction is open on the connection. */
+  pending: Set<Listener> | undefined;
+}
+
 /**
- * Wraps a driver adapter factory so that every statement Prisma sends passes by the watch: nested writes,
- * cascades started by a write to a watched table, and raw SQL included. Over-reporting is harmless (a
- * statement that only names a table in passing counts as a write to it); missing a write is not.
+ * Wraps a Kysely dialect so that every statement sent passes by the watch: builder queries, raw SQL, and writes in
+ * transactions (told after their commit or rollback, when others can see them or they are undone). It reads the
+ * SQL text, so cascades started by a write to a watched table count. Over-reporting is harmless (a statement that
+ * only names a table in passing counts as a write to it); missing a write is not.
  */
-export function watchWrites(factory: SqlDriverAdapterFactory): { factory: SqlDriverAdapterFactory; watch: WriteWatch } {
+export function watchWrites(dialect: Dialect): { dialect: Dialect; watch: WriteWatch } {
   const listeners = new Set<Listener>();
-  /** The listeners a statement concerns (none for a read). */
-  const concerned = (query: SqlQuery): Listener[] => {
-    if (listeners.size === 0 || !WRITE.test(query.sql)) return [];
-    return [...listeners].filter(({ mentions }) => mentions.test(query.sql));
+  const concerned = (sql: string): Listener[] => {
+    if (listeners.size === 0 || !WRITE.test(sql)) return [];
+    return [...listeners].filter(({ mentions }) => mentions.test(sql));
   };
   const tell = (toTell: Iterable<Listener>) => {
     for (const { listener } of toTell) listener();
   };
 
-  /** Outside a transaction: after the statement, whatever its outcome. */
-  const direct = <R>(run: (query: SqlQuery) => Promise<R>) => async (query: SqlQuery): Promise<R> => {
-    const toTell = concerned(query);
-    try {
-      return await run(query);
-    } finally {
-      tell(toTell);
-    }
+  const wrappers = new WeakMap<DatabaseConnection, WatchedConnection>();
+  const wrap = (inner: DatabaseConnection): WatchedConnection => {
+    let connection = wrappers.get(inner);
+    if (connection) return connection;
+    connection = {
+      inner,
+      pending: undefined,
+      async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+        const toTell = concerned(query.sql);
+        const pending = connection!.pending;
+        if (pending) {
+          for (const listener of toTell) pending.add(listener);
+          return inner.executeQuery<R>(query);
+        }
+        try {
+          return await inner.executeQuery<R>(query);
+        } finally {
+          tell(toTell);
+        }
+      },
+      streamQuery: <R>(query: CompiledQuery, chunkSize?: number) => inner.streamQuery<R>(query, chunkSize),
+    };
+    wrappers.set(inner, connection);
+    return connection;
   };
 
-  const watchTransaction = (transaction: Transaction): Transaction => {
-    const pending = new Set<Listener>();
-    const inside = <R>(run: (query: SqlQuery) => Promise<R>) => (query: SqlQuery): Promise<R> => {
-      for (const listener of concerned(query)) pending.add(listener);
-      return run(query);
-    };
-    /** The commit (or rollback) is what makes a change visible to others, or takes it back. */
-    const end = (run: () => Promise<void>) => async () => {
+  const watchDriver = (driver: Driver): Driver => {
+    /** Commit or rollback: what makes the transaction's writes visible to others, or takes them back. */
+    const end = async (connection: WatchedConnection, finish: () => Promise<void>) => {
+      const pending = connection.pending ?? new Set<Listener>();
+      connection.pending = undefined;
       try {
-        await run();
+        await finish();
       } finally {
         tell(pending);
       }
     };
-    return delegate(transaction, {
-      queryRaw: inside(transaction.queryRaw.bind(transaction)),
-      executeRaw: inside(transaction.executeRaw.bind(transaction)),
-      commit: end(transaction.commit.bind(transaction)),
-      rollback: end(transaction.rollback.bind(transaction)),
-    });
+    return {
+      init: () => driver.init(),
+      acquireConnection: async () => wrap(await driver.acquireConnection()),
+      async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings) {
+        const watched = connection as WatchedConnection;
+        await driver.beginTransaction(watched.inner, settings);
+        watched.pending = new Set();
+      },
+      commitTransaction: (connection: DatabaseConnection) =>
+        end(connection as WatchedConnection, () => driver.commitTransaction((connection as WatchedConnection).inner)),
+      rollbackTransaction: (connection: DatabaseConnection) =>
+        end(connection as WatchedConnection, () => driver.rollbackTransaction((connection as WatchedConnection).inner)),
+      savepoint: driver.savepoint && ((connection, name, compile) => driver.savepoint!((connection as WatchedConnection).inner, name, compile)),
+      rollbackToSavepoint:
+        driver.rollbackToSavepoint && ((connection, name, compile) => driver.rollbackToSavepoint!((connection as WatchedConnection).inner, name, compile)),
+      releaseSavepoint:
+        driver.releaseSavepoint && ((connection, name, compile) => driver.releaseSavepoint!((connection as WatchedConnection).inner, name, compile)),
+      releaseConnection: (connection: DatabaseConnection) => driver.releaseConnection((connection as WatchedConnection).inner),
+      destroy: () => driver.destroy(),
+    };
   };
 
-  const watchAdapter = (adapter: SqlDriverAdapter): SqlDriverAdapter =>
-    delegate(adapter, {
-      queryRaw: direct(adapter.queryRaw.bind(adapter)),
-      executeRaw: direct(adapter.executeRaw.bind(adapter)),
-      startTransaction: async (isolationLevel) => watchTransaction(await adapter.startTransaction(isolationLevel)),
-    });
-
   return {
-    factory: delegate(factory, { connect: async () => watchAdapter(await factory.connect()) }),
+    dialect: {
+      createAdapter: () => dialect.createAdapter(),
+      createDriver: () => watchDriver(dialect.createDriver()),
+      createQueryCompiler: () => dialect.createQueryCompiler(),
+      createIntrospector: (db) => dialect.createIntrospector(db),
+    },
     watch: {
       onWrite(tables, listener) {
         const entry = { mentions: new RegExp(`\\b(?:${tables.join("|")})\\b`, "i"), listener };
@@ -82,18 +114,4 @@ export function watchWrites(factory: SqlDriverAdapterFactory): { factory: SqlDri
       },
     },
   };
-}
-
-/**
- * `target` with some methods replaced; everything else (properties, other and future methods) still reaches
- * `target` itself, bound to it, since adapters keep private fields that only their own `this` can read.
- */
-function delegate<T extends object>(target: T, overrides: Partial<T>): T {
-  return new Proxy(target, {
-    get(object, property) {
-      if (Object.hasOwn(overrides, property)) return overrides[property as keyof T];
-      const value = Reflect.get(object, property, object) as unknown;
-      return typeof value === "function" ? value.bind(object) : value;
-    },
-  });
 }

@@ -47,7 +47,7 @@ function run(args: string[], env: Record<string, string | undefined> = { TESSERA
 
 const users = async () => {
   db ??= await createDatabase({ url: database.url, migrate: false });
-  return db.prisma.user.findMany({ orderBy: { usernameKey: "asc" } });
+  return db.kysely.selectFrom("users").selectAll().orderBy("username_key").execute();
 };
 
 // Each case starts the real command (tsx compiles it at start): slow on a busy machine, so a wider budget.
@@ -57,11 +57,11 @@ describe("npm run createsuperuser (a child process)", { timeout: 120_000 }, () =
     expect(result, result.stderr).toMatchObject({ code: 0 });
     expect(result.stdout).toMatch(/Superuser "Root" created/);
     const [root] = await users();
-    expect(root).toMatchObject({ username: "Root", usernameKey: "root", email: "root@example.com", role: "admin", isActive: true, fullName: "The Operator" });
-    expect(await bcrypt.compare(PASSWORD, root!.passwordHash)).toBe(true);
+    expect(root).toMatchObject({ username: "Root", username_key: "root", email: "root@example.com", role: "admin", is_active: true, full_name: "The Operator" });
+    expect(await bcrypt.compare(PASSWORD, root!.password_hash)).toBe(true);
     expect(result.stdout + result.stderr).not.toContain(PASSWORD);
-    const audit = await db!.prisma.auditEntry.findMany({ where: { action: "admin.superuser.created" } });
-    expect(audit).toMatchObject([{ targetId: root!.id, actorId: null, clientAddress: "cli" }]);
+    const audit = await db!.kysely.selectFrom("audit_entries").selectAll().where("action", "=", "admin.superuser.created").execute();
+    expect(audit).toMatchObject([{ target_id: root!.id, actor_id: null, client_address: "cli" }]);
   });
 
   it("refuses a taken username or email (case-insensitively) with exit code 1", async () => {

@@ -65,7 +65,7 @@ async function main(): Promise<number> {
   const config = loadConfig();
   const db = await createDatabase({ url: config.databaseUrl, poolMax: 1 });
   try {
-    const user = await createSuperuser(db.prisma, createPasswordHasher(config.bcryptCost), { ...args, password });
+    const user = await createSuperuser(db, createPasswordHasher(config.bcryptCost), { ...args, password });
     console.log(`Superuser "${user.username}" created (user_id ${user.id}).`);
     return 0;
   } finally {

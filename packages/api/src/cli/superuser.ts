@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { isUniqueViolation, type Prisma } from "@tessera/db";
+import { type Database, isUniqueViolation } from "@tessera/db";
 import { appendAudit } from "../audit.ts";
 import { registerInput } from "../router/auth/auth.schema.ts";
 import { takenField } from "../router/auth/users.ts";
@@ -23,7 +23,7 @@ export interface SuperuserInput {
  * Creates an active admin. The same rules as POST /api/register (one schema: username, email, password),
  * the same case-insensitive uniqueness, and an audit entry; there is no request, so the origin is "cli".
  */
-export async function createSuperuser(db: Prisma, passwords: PasswordHasher, input: SuperuserInput): Promise<{ id: string; username: string }> {
+export async function createSuperuser(db: Database, passwords: PasswordHasher, input: SuperuserInput): Promise<{ id: string; username: string }> {
   const parsed = registerInput.safeParse({
     username: input.username,
     email: input.email,
@@ -39,7 +39,7 @@ export async function createSuperuser(db: Prisma, passwords: PasswordHasher, inp
   const usernameKey = username.toLowerCase();
   const email = parsed.data.email.toLowerCase();
   const conflict = async () => {
-    const taken = await takenField(db, usernameKey, email);
+    const taken = await takenField(db.kysely, usernameKey, email);
     if (taken === null) return null;
     return taken === "username"
       ? new SuperuserError(`The username "${username}" is already taken.`, 1)
@@ -50,8 +50,14 @@ export async function createSuperuser(db: Prisma, passwords: PasswordHasher, inp
   const passwordHash = await passwords.hash(password);
   const id = randomUUID();
   try {
-    await db.$transaction(async (tx) => {
-      await tx.user.create({ data: { id, username, usernameKey, email, passwordHash, fullName, gender, role: "admin" } });
+    await db.transaction(async (tx) => {
+      await tx
+        .insertInto("users")
+        .values({
+          id, username, username_key: usernameKey, email, password_hash: passwordHash, full_name: fullName, gender, role: "admin",
+          created_at: new Date(),
+        })
+        .execute();
       await appendAudit(tx, { clientAddress: "cli", requestId: `cli:${randomUUID()}` }, {
         actorId: null,
         action: "admin.superuser.created",

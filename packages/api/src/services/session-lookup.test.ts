@@ -2,23 +2,33 @@ import type { Database } from "@tessera/db";
 import { describe, expect, it } from "vitest";
 import { createSessionLookup } from "./session-lookup.ts";
 
-/** A database with one session row, a count of reads, reads that can be held back, and a way to report a write. */
+/**
+ * A database with one session row, a count of reads, reads that can be held back, and a way to report a write.
+ * Its query builder takes any chain of calls and answers `executeTakeFirst` with the joined row of the session
+ * id given to `where` (the lookup's one query).
+ */
 function fakeDatabase() {
   const listeners: (() => void)[] = [];
-  let row = { id: "s1", userId: "u1", revokedAt: null as Date | null, user: { id: "u1", isActive: true } };
+  let row = { session_id: "s1", user_id: "u1", revoked_at: null as Date | null, id: "u1", is_active: true };
   let held: Promise<void> | undefined;
   const state = { reads: 0 };
-  const db = {
-    prisma: {
-      session: {
-        async findUnique({ where }: { where: { id: string } }) {
+  let wanted: unknown;
+  const query: object = new Proxy({}, {
+    get: (_target, method) => {
+      if (method === "where") return (_column: string, _op: string, id: unknown) => ((wanted = id), query);
+      if (method === "executeTakeFirst") {
+        return async () => {
           state.reads++;
-          const answer = where.id === row.id ? structuredClone(row) : null;
+          const answer = wanted === row.session_id ? structuredClone(row) : undefined;
           await held;
           return answer;
-        },
-      },
+        };
+      }
+      return () => query;
     },
+  });
+  const db = {
+    kysely: query,
     onWrite(_tables: readonly string[], listener: () => void) {
       listeners.push(listener);
       return () => {};
@@ -29,7 +39,7 @@ function fakeDatabase() {
     state,
     /** Changes the row and reports the write, as the database's write watch does after a statement. */
     revoke() {
-      row = { ...row, revokedAt: new Date() };
+      row = { ...row, revoked_at: new Date() };
       for (const listener of listeners) listener();
     },
     hold() {
@@ -47,13 +57,13 @@ describe("session lookup", () => {
   it("answers from memory until a write to users or sessions, then reads the database again", async () => {
     const fake = fakeDatabase();
     const sessions = createSessionLookup(fake.db, { cache: true });
-    expect((await sessions.find("s1"))?.revokedAt).toBeNull();
-    expect((await sessions.find("s1"))?.revokedAt).toBeNull();
+    expect((await sessions.find("s1"))?.revoked_at).toBeNull();
+    expect((await sessions.find("s1"))?.revoked_at).toBeNull();
     expect(await sessions.find("nope")).toBeNull();
     expect(await sessions.find("nope")).toBeNull();
     expect(fake.state.reads).toBe(2);
     fake.revoke();
-    expect((await sessions.find("s1"))?.revokedAt).toBeInstanceOf(Date);
+    expect((await sessions.find("s1"))?.revoked_at).toBeInstanceOf(Date);
     expect(fake.state.reads).toBe(3);
   });
 
@@ -64,8 +74,8 @@ describe("session lookup", () => {
     const inFlight = sessions.find("s1");
     fake.revoke();
     release();
-    expect((await inFlight)?.revokedAt).toBeNull(); // what the database said when asked
-    expect((await sessions.find("s1"))?.revokedAt).toBeInstanceOf(Date);
+    expect((await inFlight)?.revoked_at).toBeNull(); // what the database said when asked
+    expect((await sessions.find("s1"))?.revoked_at).toBeInstanceOf(Date);
     expect(fake.state.reads).toBe(2);
   });
 

@@ -1,11 +1,31 @@
 import type { Database } from "@tessera/db";
+import type { UserRow } from "../router/auth/users.ts";
 
 const MAX_CACHED = 10_000;
 
-const loadSession = (db: Database, id: string) => db.prisma.session.findUnique({ where: { id }, include: { user: true } });
+/** A login session with its user (every column but the password hash): what authentication checks. */
+export interface SessionWithUser {
+  id: string;
+  user_id: string;
+  revoked_at: Date | null;
+  user: Omit<UserRow, "password_hash" | "username_key">;
+}
 
-/** A login session with its user: what authentication checks (revocation, owner, deactivation, role). */
-export type SessionWithUser = NonNullable<Awaited<ReturnType<typeof loadSession>>>;
+async function loadSession(db: Database, id: string): Promise<SessionWithUser | null> {
+  const row = await db.kysely
+    .selectFrom("sessions")
+    .innerJoin("users", "users.id", "sessions.user_id")
+    .select([
+      "sessions.id as session_id", "sessions.user_id", "sessions.revoked_at",
+      "users.id", "users.username", "users.email", "users.full_name", "users.age", "users.gender", "users.role",
+      "users.store_name", "users.is_active", "users.created_at",
+    ])
+    .where("sessions.id", "=", id)
+    .executeTakeFirst();
+  if (!row) return null;
+  const { session_id, user_id, revoked_at, ...user } = row;
+  return { id: session_id, user_id, revoked_at, user };
+}
 
 export interface SessionLookup {
   /** The session and its user as the database has them now, or null when there is no such session. */
@@ -16,9 +36,9 @@ export interface SessionLookup {
  * Where authentication reads sessions. Every authenticated request needs its session and user; with `cache`,
  * they come from this process's memory until anything writes to the `users` or `sessions` tables, which
  * empties the cache (the write watch of @tessera/db sees every statement this process sends: logouts,
- * refresh-token reuse, deactivation, role changes and deletions, nested and raw writes too, and for a
- * transaction it fires after the commit). Writes by *another* process are not seen, so the cache is only for
- * a single process: with several (REDIS_URL set) every request reads the database, as before.
+ * refresh-token reuse, deactivation, role changes and deletions, raw writes too, and for a transaction it
+ * fires after the commit). Writes by *another* process are not seen, so the cache is only for a single
+ * process: with several (REDIS_URL set) every request reads the database, as before.
  */
 export function createSessionLookup(db: Database, options: { cache: boolean }): SessionLookup {
   if (!options.cache) return { find: (id) => loadSession(db, id) };

@@ -31,9 +31,9 @@ describe("auth procedures through createCaller", () => {
 
   it("stores a bcrypt hash, never the password", async () => {
     await env.caller().auth.register(account("hashcheck"));
-    const row = await env.services.db.prisma.user.findUniqueOrThrow({ where: { usernameKey: "hashcheck" } });
-    expect(row.passwordHash).not.toContain(account("hashcheck").password);
-    expect(row.passwordHash).toMatch(/^\$2[aby]\$04\$/);
+    const row = await env.services.db.kysely.selectFrom("users").select("password_hash").where("username_key", "=", "hashcheck").executeTakeFirstOrThrow();
+    expect(row.password_hash).not.toContain(account("hashcheck").password);
+    expect(row.password_hash).toMatch(/^\$2[aby]\$04\$/);
   });
 
   it("lets exactly one of many concurrent registrations of a name win", async () => {
@@ -77,7 +77,7 @@ describe("auth procedures through createCaller", () => {
   it("refuses a deactivated user's tokens and logins", async () => {
     await env.caller().auth.register(account("gina"));
     const tokens = await login("gina");
-    await env.services.db.prisma.user.update({ where: { usernameKey: "gina" }, data: { isActive: false } });
+    await env.services.db.kysely.updateTable("users").set({ is_active: false }).where("username_key", "=", "gina").execute();
     expect(await appCodeOf(env.caller({ authorization: `Bearer ${tokens.access_token}` }).auth.me())).toBe("INVALID_TOKEN");
     expect(await appCodeOf(env.caller().auth.refresh({ refresh_token: tokens.refresh_token }))).toBe("INVALID_TOKEN");
     expect(await appCodeOf(login("gina"))).toBe("INVALID_CREDENTIALS");

@@ -9,7 +9,7 @@ import { takenField, toPublicUser } from "./users.ts";
 type RegisterInput = z.infer<typeof registerInput>;
 
 async function conflictFor(ctx: Context, usernameKey: string, email: string): Promise<AppError | null> {
-  const taken = await takenField(ctx.services.db.prisma, usernameKey, email);
+  const taken = await takenField(ctx.services.db.kysely, usernameKey, email);
   if (taken === null) return null;
   return taken === "username"
     ? new AppError("USERNAME_EXISTS", "This username is already taken.")
@@ -24,18 +24,18 @@ export async function register({ ctx, input }: { ctx: Context; input: RegisterIn
   if (conflict) throw conflict;
   const passwordHash = await ctx.services.passwords.hash(input.password);
   try {
-    const user = await ctx.services.db.prisma.user.create({
-      data: {
-        id: randomUUID(),
-        username: input.username,
-        usernameKey,
-        email,
-        passwordHash,
-        fullName: input.full_name,
-        age: input.age ?? null,
-        gender: input.gender,
-      },
-    });
+    const user = {
+      id: randomUUID(),
+      username: input.username,
+      username_key: usernameKey,
+      email,
+      password_hash: passwordHash,
+      full_name: input.full_name,
+      age: input.age ?? null,
+      gender: input.gender,
+      created_at: new Date(),
+    };
+    await ctx.services.db.kysely.insertInto("users").values(user).execute();
     return success(toPublicUser(user), "User successfully registered!");
   } catch (error) {
     if (isUniqueViolation(error)) throw (await conflictFor(ctx, usernameKey, email)) ?? error;

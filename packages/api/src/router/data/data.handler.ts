@@ -1,4 +1,4 @@
-import { isRecordNotFound, isUniqueViolation } from "@tessera/db";
+import { isUniqueViolation } from "@tessera/db";
 import { AppError, done, success } from "../../envelope.ts";
 import { decodeCursor, toPage } from "../../pagination.ts";
 import type { AuthedCall as Call, AuthedContext as Authed } from "../../trpc.ts";
@@ -8,19 +8,21 @@ import { readEntry } from "./entry-reader.ts";
 const keyNotFound = () => new AppError("KEY_NOT_FOUND", "Key not found.");
 
 /** Every query names the owner: another user's key is indistinguishable from a missing one. */
-const ownKey = (ctx: Authed, key: string) => ({ ownerId_key: { ownerId: ctx.auth.user.id, key } });
+const entries = (ctx: Authed) => ctx.services.db.kysely;
 
-const rethrowNotFound = (error: unknown): never => {
-  throw isRecordNotFound(error) ? keyNotFound() : error;
+/** An update or delete that touched no row: the caller has no such key. */
+const touchedOne = (result: { numUpdatedRows?: bigint; numDeletedRows?: bigint }) => {
+  if ((result.numUpdatedRows ?? result.numDeletedRows) !== 1n) throw keyNotFound();
 };
 
 export async function createEntry({ ctx, input }: Call<typeof entryInput>) {
   const now = new Date();
   try {
     // A plain insert: the primary key makes concurrent creates of one key give exactly one winner.
-    await ctx.services.db.prisma.dataEntry.create({
-      data: { ownerId: ctx.auth.user.id, key: input.key, value: input.value, createdAt: now, updatedAt: now },
-    });
+    await entries(ctx)
+      .insertInto("data_entries")
+      .values({ owner_id: ctx.auth.user.id, key: input.key, value: input.value, created_at: now, updated_at: now })
+      .execute();
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError("KEY_EXISTS", "Key already exists.");
     throw error;
@@ -35,14 +37,23 @@ export async function getEntry({ ctx, input }: Call<typeof keyInput>) {
 }
 
 export async function updateEntry({ ctx, input }: Call<typeof entryInput>) {
-  await ctx.services.db.prisma.dataEntry
-    .update({ where: ownKey(ctx, input.key), data: { value: input.value, updatedAt: new Date() }, select: { key: true } })
-    .catch(rethrowNotFound);
+  const result = await entries(ctx)
+    .updateTable("data_entries")
+    .set({ value: input.value, updated_at: new Date() })
+    .where("owner_id", "=", ctx.auth.user.id)
+    .where("key", "=", input.key)
+    .executeTakeFirst();
+  touchedOne(result);
   return done("Data updated successfully.");
 }
 
 export async function deleteEntry({ ctx, input }: Call<typeof keyInput>) {
-  await ctx.services.db.prisma.dataEntry.delete({ where: ownKey(ctx, input.key), select: { key: true } }).catch(rethrowNotFound);
+  const result = await entries(ctx)
+    .deleteFrom("data_entries")
+    .where("owner_id", "=", ctx.auth.user.id)
+    .where("key", "=", input.key)
+    .executeTakeFirst();
+  touchedOne(result);
   return done("Data deleted successfully.");
 }
 
@@ -64,19 +75,14 @@ export async function listEntries({ ctx, input }: Call<typeof listInput>) {
   const prefix = input.prefix ?? "";
   const upper = prefixUpperBound(prefix);
   // The prefix is a key range, not LIKE: literal, case-sensitive, and a range scan of the primary key.
-  const rows = await ctx.services.db.prisma.dataEntry.findMany({
-    where: {
-      ownerId: ctx.auth.user.id,
-      key: {
-        ...(after !== undefined && after >= prefix ? { gt: after } : { gte: prefix }),
-        ...(upper !== undefined && { lt: upper }),
-      },
-    },
-    orderBy: { key: "asc" },
-    take: input.limit + 1,
-    select: { key: true, value: true, updatedAt: true },
-  });
+  let query = entries(ctx)
+    .selectFrom("data_entries")
+    .select(["key", "value", "updated_at"])
+    .where("owner_id", "=", ctx.auth.user.id)
+    .where("key", after !== undefined && after >= prefix ? ">" : ">=", after !== undefined && after >= prefix ? after : prefix);
+  if (upper !== undefined) query = query.where("key", "<", upper);
+  const rows = await query.orderBy("key").limit(input.limit + 1).execute();
   return success(
-    toPage(rows, input.limit, (row) => ({ key: row.key, value: row.value, updated_at: row.updatedAt.toISOString() }), (row) => ({ key: row.key })),
+    toPage(rows, input.limit, (row) => ({ key: row.key, value: row.value, updated_at: row.updated_at.toISOString() }), (row) => ({ key: row.key })),
   );
 }

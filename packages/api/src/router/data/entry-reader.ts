@@ -19,7 +19,8 @@ const joined = (ownerId: string, key: string) => `${ownerId}\u0000${key}`;
 async function readMany(db: Database, wanted: readonly OwnKey[]): Promise<(Entry | null)[]> {
   if (wanted.length === 1) {
     const { ownerId, key } = wanted[0]!;
-    return [await db.prisma.dataEntry.findUnique({ where: { ownerId_key: { ownerId, key } }, select: { key: true, value: true } })];
+    const entry = await db.kysely.selectFrom("data_entries").select(["key", "value"]).where("owner_id", "=", ownerId).where("key", "=", key).executeTakeFirst();
+    return [entry ?? null];
   }
   const keysByOwner = new Map<string, string[]>();
   for (const { ownerId, key } of wanted) {
@@ -29,13 +30,10 @@ async function readMany(db: Database, wanted: readonly OwnKey[]): Promise<(Entry
   }
   const rows = await Promise.all(
     [...keysByOwner].map(([ownerId, keys]) =>
-      db.prisma.dataEntry.findMany({
-        where: { ownerId, key: { in: keys } },
-        select: { ownerId: true, key: true, value: true },
-      }),
+      db.kysely.selectFrom("data_entries").select(["owner_id", "key", "value"]).where("owner_id", "=", ownerId).where("key", "in", keys).execute(),
     ),
   );
-  const found = new Map(rows.flat().map((row) => [joined(row.ownerId, row.key), { key: row.key, value: row.value }]));
+  const found = new Map(rows.flat().map((row) => [joined(row.owner_id, row.key), { key: row.key, value: row.value }]));
   return wanted.map((item) => found.get(joined(item.ownerId, item.key)) ?? null);
 }
 

@@ -1,17 +1,18 @@
+import type { Tables } from "@tessera/db";
+import type { SelectQueryBuilder, Selectable } from "kysely";
 import { success } from "../../envelope.ts";
 import { decodeCursor, toPage } from "../../pagination.ts";
-import type { Context } from "../../trpc.ts";
-import type { AuthedCall as Call, AuthedContext as Authed } from "../../trpc.ts";
-import { collectMatching, literalSearch } from "../../search.ts";
-import { type TaskRow, toTask } from "./tasks.handler.ts";
+import { containsText } from "../../search.ts";
+import type { AuthedCall as Call } from "../../trpc.ts";
+import { type TaskRow, toTask } from "./task-row.ts";
 import { cursorPosition, type listInput, type Sort } from "./tasks.schema.ts";
 
-type FindMany = NonNullable<Parameters<Context["services"]["db"]["prisma"]["task"]["findMany"]>[0]>;
-type Where = NonNullable<FindMany["where"]>;
-type OrderBy = FindMany["orderBy"];
+
+type TaskQuery = SelectQueryBuilder<Tables, "tasks", TaskRow>;
 
 type SortKey = "created_at" | "due_date" | "priority";
-const COLUMN = { created_at: "createdAt", due_date: "dueDate", priority: "priorityRank" } as const;
+const COLUMN = { created_at: "created_at", due_date: "due_date", priority: "priority_rank" } as const;
+type SortColumn = (typeof COLUMN)[SortKey];
 
 /** Where a page starts: after the row with this sort value and id. For due_date, null is the undated segment. */
 interface Position {
@@ -21,53 +22,38 @@ interface Position {
 
 const valueOf = (row: TaskRow, key: SortKey): Date | number | null => row[COLUMN[key]];
 
-/** One ordered query over one index range. */
-interface Segment {
-  where: Where;
-  orderBy: OrderBy;
-}
+/** One ordered query over one index range: what it adds to the filtered query. */
+type Segment = (query: TaskQuery) => TaskQuery;
 
 /**
- * Rows of `extra` strictly after `after` in (column, id) order. Keyset, never offset, so inserts and
- * deletes between pages cannot shift what a cursor points at.
+ * Rows strictly after `after` in (column, id) order. Keyset, never offset, so inserts and deletes between pages
+ * cannot shift what a cursor points at.
  */
-function keysetSegment(column: "createdAt" | "dueDate" | "priorityRank", desc: boolean, extra: Where, after?: Position): Segment {
-  const [op, bound] = desc ? (["lt", "lte"] as const) : (["gt", "gte"] as const);
+const keysetSegment = (column: SortColumn, desc: boolean, after?: Position): Segment => (query) => {
   const direction = desc ? "desc" : "asc";
-  // (column, id) > (v, id0) written as `column >= v AND (column > v OR id > id0)`: the first term lets
-  // SQLite seek into the index instead of scanning the owner's rows up to the cursor.
-  const keyset: Where | undefined = after && {
-    [column]: { [bound]: after.value },
-    OR: [{ [column]: { [op]: after.value } }, { id: { [op]: after.id } }],
-  };
-  return { where: { AND: [extra, ...(keyset ? [keyset] : [])] }, orderBy: [{ [column]: direction }, { id: direction }] };
-}
+  const [op, bound] = desc ? (["<", "<="] as const) : ([">", ">="] as const);
+  const ordered = query.orderBy(column, direction).orderBy("id", direction);
+  if (!after) return ordered;
+  const value = after.value as never;
+  // (column, id) > (v, id0) written as `column >= v AND (column > v OR id > id0)`: the first term lets the
+  // database seek into the index instead of scanning the owner's rows up to the cursor.
+  return ordered.where((eb) => eb.and([eb(column, bound, value), eb.or([eb(column, op, value), eb("id", op, after.id)])]));
+};
 
 /**
  * The segments to read, in order, from `after` on. due_date is two segments (dated tasks by due date,
  * then undated ones by id) rather than NULLS LAST, so each is a range scan of the (owner, due_date, id) index.
  */
 function segmentsFrom(key: SortKey, desc: boolean, after?: Position): Segment[] {
-  if (key !== "due_date") return [keysetSegment(COLUMN[key], desc, {}, after)];
+  if (key !== "due_date") return [keysetSegment(COLUMN[key], desc, after)];
   const direction = desc ? "desc" : "asc";
-  const undated: Segment = {
-    where: { dueDate: null, ...(after?.value === null && { id: { [desc ? "lt" : "gt"]: after.id } }) },
-    orderBy: { id: direction },
+  const undated: Segment = (query) => {
+    const ordered = query.where("due_date", "is", null).orderBy("id", direction);
+    return after?.value === null ? ordered.where("id", desc ? "<" : ">", after.id) : ordered;
   };
   if (after?.value === null) return [undated];
-  return [keysetSegment("dueDate", desc, { dueDate: { not: null } }, after), undated];
-}
-
-/** Up to `take` rows after `after`, across segments. */
-async function scan(ctx: Authed, filter: Where, key: SortKey, desc: boolean, after: Position | undefined, take: number) {
-  const rows: TaskRow[] = [];
-  for (const segment of segmentsFrom(key, desc, after)) {
-    if (rows.length >= take) break;
-    rows.push(
-      ...(await ctx.services.db.prisma.task.findMany({ where: { AND: [filter, segment.where] }, orderBy: segment.orderBy, take: take - rows.length })),
-    );
-  }
-  return rows;
+  const dated = keysetSegment("due_date", desc, after);
+  return [(query) => dated(query.where("due_date", "is not", null)), undated];
 }
 
 function decodePosition(cursor: string | undefined, sort: Sort, key: SortKey): Position | undefined {
@@ -86,21 +72,18 @@ const encodePosition = (sort: Sort, key: SortKey) => (row: TaskRow) => {
 export async function listTasks({ ctx, input }: Call<typeof listInput>) {
   const key = input.sort.replace(/^-/, "") as SortKey;
   const desc = input.sort.startsWith("-");
-  const search = literalSearch(input.q, ["titleSearch", "descriptionSearch"] as const);
   // Ownership is part of every query.
-  const filter: Where = {
-    ownerId: ctx.auth.user.id,
-    ...(input.status && { status: input.status }),
-    ...(input.priority && { priority: input.priority }),
-    ...search.where,
-  };
+  let filtered: TaskQuery = ctx.services.db.kysely.selectFrom("tasks").selectAll().where("owner_id", "=", ctx.auth.user.id);
+  if (input.status) filtered = filtered.where("status", "=", input.status);
+  if (input.priority) filtered = filtered.where("priority", "=", input.priority);
+  const { q } = input;
+  if (q) filtered = filtered.where((eb) => containsText(eb, ["title_search", "description_search"], q));
   // One row past the page tells whether another page follows.
-  const rows = await collectMatching({
-    wanted: input.limit + 1,
-    after: decodePosition(input.cursor, input.sort, key),
-    search,
-    read: (after, take) => scan(ctx, filter, key, desc, after, take),
-    positionOf: (row) => ({ value: valueOf(row, key), id: row.id }),
-  });
+  const wanted = input.limit + 1;
+  const rows: TaskRow[] = [];
+  for (const segment of segmentsFrom(key, desc, decodePosition(input.cursor, input.sort, key))) {
+    if (rows.length >= wanted) break;
+    rows.push(...(await segment(filtered).limit(wanted - rows.length).execute()));
+  }
   return success(toPage(rows, input.limit, toTask, encodePosition(input.sort, key)));
 }
