@@ -1,5 +1,5 @@
 import { createServer } from "node:net";
-import express from "express";
+import { createServer as createHttpServer } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { health } from "./http/health.ts";
 import { startTestServer, type TestServer } from "./testing/server.ts";
@@ -29,8 +29,8 @@ describe("operations routes", () => {
 
 describe("/readyz when the database does not answer", () => {
   it("answers 503 NOT_READY with the error envelope", async () => {
-    const app = express().use(health(() => Promise.reject(new Error("database is down"))));
-    const listener = app.listen(0);
+    const readyz = health(() => Promise.reject(new Error("database is down")));
+    const listener = createHttpServer((req, res) => void readyz(req.method ?? "GET", "/readyz", res)).listen(0);
     await new Promise((resolve) => listener.once("listening", resolve));
     try {
       const { port } = listener.address() as { port: number };

@@ -4,7 +4,7 @@ import { createServices, type ServiceOverrides, type Services } from "@tessera/a
 import type { Config } from "@tessera/config";
 import { createDatabase } from "@tessera/db";
 import { pino, type Logger } from "pino";
-import { createApp } from "./app.ts";
+import { frontDoor } from "./http/front-door.ts";
 import { answerClientError } from "./http/send.ts";
 
 export interface RunningServer {
@@ -75,14 +75,18 @@ export async function startServer(
   logger: Logger = defaultLogger(config),
   overrides: Omit<ServiceOverrides, "logger"> = {},
 ): Promise<RunningServer> {
-  const db = await createDatabase({ url: config.databaseUrl, poolMax: config.databasePoolMax });
+  const db = await createDatabase({
+    url: config.databaseUrl,
+    poolMax: config.databasePoolMax,
+    onIdleError: (error) => logger.warn({ err: error }, "PostgreSQL ended an idle connection; it will be replaced"),
+  });
   const services = createServices(config, db, { ...overrides, logger });
   if (config.redisUrl) {
     // Wait for the first connection so that the first requests already share state; a Redis that is down
     // does not stop the start: /readyz says 503 until it answers, and the services degrade meanwhile.
     await services.ready().catch((error: unknown) => logger.warn({ err: error }, "Redis is not reachable yet; starting anyway"));
   }
-  const server = createServer(createApp({ services, logger, trustProxy: config.trustProxy, corsOrigins: config.corsOrigins }));
+  const server = createServer(frontDoor({ services, logger, trustProxy: config.trustProxy, corsOrigins: config.corsOrigins }));
   server.on("clientError", answerClientError);
   const connections = lingering(server);
   await new Promise<void>((resolve, reject) => {

@@ -163,20 +163,3 @@ export const errorEnvelopeSchema = z
       "Every error response. `details` lists field problems on input validation codes, the products out of stock on " +
       "INSUFFICIENT_STOCK, and the payment method (with `decline_code`) on PAYMENT_DECLINED; it is absent on other codes.",
   });
-
-/**
- * trpc-to-openapi writes REST error bodies itself, as `{...errorShape, code: <tRPC code>, issues}`.
- * This is the one translation from that body (built by our errorFormatter) to the contract's envelope.
- */
-export function errorEnvelopeFromRestBody(body: {
-  message?: unknown;
-  data?: { appCode?: AppCode; details?: FieldProblem[] };
-}): ErrorEnvelope {
-  const code = body.data?.appCode ?? "INTERNAL_SERVER_ERROR";
-  return {
-    status: "error",
-    code,
-    message: code === "INTERNAL_SERVER_ERROR" || typeof body.message !== "string" ? "Internal server error." : body.message,
-    ...(DETAIL_CODES.has(code) && { details: body.data?.details ?? [] }),
-  };
-}

@@ -1,5 +1,5 @@
 export { appRouter, createCaller, type AppRouter } from "./root.ts";
-export { createContext, type Context, type RequestInfo } from "./trpc.ts";
+export { createContext, type Context, type Meta, type RequestInfo } from "./trpc.ts";
 export {
   createPaymentSimulator,
   createRedisConnections,
@@ -13,8 +13,10 @@ export {
   type ServiceOverrides,
   type Services,
 } from "./services/index.ts";
-export { AppError, errorEnvelope, errorEnvelopeFromRestBody, toErrorEnvelope, httpStatusOf, type AppCode, type ErrorEnvelope } from "./envelope.ts";
-export { createOpenApiDocument } from "./openapi.ts";
-export { httpRoutes, restRoutes, restRoutesAt, successStatusOf, type RestRoute } from "./rest-routes.ts";
+export {
+  AppError, errorEnvelope, errorEnvelopeSchema, toErrorEnvelope, httpStatusOf, type AppCode, type ErrorEnvelope,
+} from "./envelope.ts";
+export { inputValidationError } from "./validation.ts";
 export { authorizeImageUpload, imageForRead, productForUpload, storeImage } from "./router/products/images.handler.ts";
+export { uploadedImageOutput } from "./router/products/images.schema.ts";
 export { createSuperuser, SuperuserError, type SuperuserInput } from "./cli/superuser.ts";

@@ -1,12 +1,11 @@
 import { z } from "zod";
 import { AppError } from "./envelope.ts";
-import { withoutCoercion } from "./validation.ts";
 
 /**
  * `limit` of every list route: 1–100, default 20; out of range is an error, never clamped.
- * Strict like every number here: the REST layer turns a query string's digits into a number.
+ * Strict like every number here (never coerced): the REST layer turns a query string's digits into a number.
  */
-export const limitSchema = withoutCoercion(z.number().int().min(1).max(100))
+export const limitSchema = z.number().int().min(1).max(100)
   .default(20)
   .meta({ description: "Items per page, 1–100 (default 20)." });
 

@@ -5,19 +5,19 @@ import { AppError, type AppCode, httpStatusOf, toErrorEnvelope } from "./envelop
 import type { Services } from "./services/index.ts";
 import { type FieldCodes, inputValidationError } from "./validation.ts";
 
-/** What the transport tells a procedure about the request. */
+/** What every transport tells a procedure about the request (the same for tRPC, REST and createCaller). */
 export interface RequestInfo {
-  /** REST path parameters arrive percent-encoded; tRPC inputs arrive as they are. */
-  transport: "rest" | "trpc";
   requestId: string;
   clientAddress: string;
   authorization: string | undefined;
-  /** Set when the REST body could not be used; reported after authentication, as API.md orders it. */
-  bodyProblem?: string;
   /** The request's headers, names lower-cased (Idempotency-Key, Tessera-Signature). */
   headers?: Readonly<Record<string, string | string[] | undefined>>;
-  /** The body's bytes as received, for REST routes whose meta asks for them (`rawBody`): signatures are over them. */
-  rawBody?: Buffer;
+  /**
+   * The bytes this call's input was read from, when the transport received them as one piece (a request whose
+   * body is this call's input); absent when the input came otherwise (a batch, a query string, createCaller).
+   * A signature over a request's bytes (payment webhooks) is checked against them.
+   */
+  body?: Buffer;
 }
 
 /** One header's value (the first, if it was sent several times); undefined when absent. */
@@ -49,8 +49,6 @@ export type Meta = OpenApiMeta<{
   successStatus?: 200 | 201;
   /** The contract codes this route can answer with, for the OpenAPI document. */
   errors?: AppCode[];
-  /** The REST transport passes the body's raw bytes to this procedure (RequestInfo.rawBody). */
-  rawBody?: boolean;
 }>;
 
 const t = initTRPC
@@ -97,25 +95,15 @@ const contractValidation = t.middleware(async ({ next, meta, getRawInput }) => {
   return result;
 });
 
-const pathParameters = (meta: Meta | undefined) => [...(meta?.openapi?.path.matchAll(/\{(\w+)\}/g) ?? [])].map((m) => m[1]!);
-
-/** What only a REST request can get wrong before validation: an unusable body, a badly encoded path. */
-const restInput = t.middleware(async ({ ctx, meta, next, getRawInput }) => {
-  if (ctx.request.transport !== "rest") return next();
-  if (ctx.request.bodyProblem !== undefined) {
-    throw new AppError("INVALID_REQUEST", ctx.request.bodyProblem, { details: [] });
-  }
-  const names = pathParameters(meta);
-  if (names.length === 0) return next();
-  const input = { ...(await getRawInput()) as Record<string, unknown> };
-  for (const name of names) {
-    try {
-      input[name] = decodeURIComponent(String(input[name]));
-    } catch {
-      throw inputValidationError([{ path: [name], message: "Not valid percent-encoding.", code: "invalid_format" }], input, meta?.fieldCodes);
-    }
-  }
-  return next({ getRawInput: async () => input });
+/**
+ * Reads the call's input once access is settled. A transport may refuse an input it cannot read (an unusable
+ * body, a badly encoded path parameter) when it is read: here, after authentication and the role check, as the
+ * contract orders it (routing, then authentication, then validation), and also for procedures without an input
+ * schema, which would otherwise never read it.
+ */
+const inputAfterAccess = t.middleware(async ({ next, getRawInput }) => {
+  await getRawInput();
+  return next();
 });
 
 const INVALID_TOKEN_MESSAGE = "Invalid or expired token.";
@@ -150,10 +138,10 @@ const baseProcedure = t.procedure.use(contractValidation);
 const authedProcedure = baseProcedure.use(authenticated);
 
 /** Routing, then authentication, then the role, then validation: the order API.md prescribes. */
-export const publicProcedure = baseProcedure.use(restInput);
-export const protectedProcedure = authedProcedure.use(restInput);
+export const publicProcedure = baseProcedure.use(inputAfterAccess);
+export const protectedProcedure = authedProcedure.use(inputAfterAccess);
 /** Public reads whose answer depends on who asks (an archived product shows to its seller and admins). */
-export const viewerProcedure = baseProcedure.use(optionallyAuthenticated).use(restInput);
+export const viewerProcedure = baseProcedure.use(optionallyAuthenticated).use(inputAfterAccess);
 /** The context of a viewerProcedure: the caller, or null when no token was sent. */
 export type ViewerContext = Context & { auth: Caller | null };
 /** What a handler of a viewerProcedure receives, typed by its input schema. */
@@ -165,7 +153,7 @@ const requireRole = (allowed: (role: string) => boolean, message: string) =>
       if (!allowed(ctx.auth.user.role)) throw new AppError("FORBIDDEN", message);
       return next();
     })
-    .use(restInput);
+    .use(inputAfterAccess);
 
 export const adminProcedure = requireRole((role) => role === "admin", "This route is for admins only.");
 /** Selling routes (API-MARKET.md): the role must be exactly `seller`; admins moderate but do not sell. */

@@ -75,16 +75,6 @@ export function inputValidationError(issues: readonly Issue[], rawInput: unknown
 }
 
 /**
- * trpc-to-openapi switches on zod's coercion for every number and boolean field of a REST input
- * (meant for query strings), which would let a JSON body's `true` pass as the number 1.
- * Fields read from JSON bodies opt out through this guard, on both surfaces.
- */
-export function withoutCoercion<T extends z.ZodNumber | z.ZodBoolean>(schema: T): T {
-  Object.defineProperty(schema._zod.def, "coerce", { get: () => false, set: () => undefined });
-  return schema;
-}
-
-/**
  * Text that is stored (or compared in SQL) may not contain U+0000: PostgreSQL text cannot hold it, and
  * bcrypt would silently cut a password at it. Refused as a validation problem on every database alike.
  */

@@ -38,14 +38,16 @@ export interface DatabaseOptions {
   migrate?: boolean;
   /** Most pooled connections to PostgreSQL (config.databasePoolMax); SQLite has one connection. */
   poolMax?: number;
+  /** Told when PostgreSQL ends an idle pooled connection (it is replaced when needed): for the logs. */
+  onIdleError?: (error: Error) => void;
 }
 
 const MAX_ATTEMPTS = 8;
 
 /** The one place that picks a driver for a DATABASE_URL. */
-export async function createDatabase({ url, migrate = true, poolMax = 10 }: DatabaseOptions): Promise<Database> {
+export async function createDatabase({ url, migrate = true, poolMax = 10, onIdleError = () => {} }: DatabaseOptions): Promise<Database> {
   if (migrate) await applyMigrations(url);
-  const { dialect, watch } = watchWrites(isPostgresUrl(url) ? postgresDialect(url, poolMax).dialect : sqliteDialect(url).dialect);
+  const { dialect, watch } = watchWrites(isPostgresUrl(url) ? postgresDialect(url, poolMax, onIdleError).dialect : sqliteDialect(url).dialect);
   const kysely = new Kysely<Tables>({ dialect });
   return {
     kysely,

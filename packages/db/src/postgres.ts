@@ -49,7 +49,10 @@ function utcPool(pool: pg.Pool) {
  * The PostgreSQL dialect for a postgresql:// DATABASE_URL: a pool of at most `poolMax` connections. Idle
  * connections are released after 30 s, and a connection attempt gives up after 10 s instead of hanging a request.
  */
-export function postgresDialect(url: string, poolMax: number): { dialect: PostgresDialect; pool: pg.Pool } {
+export function postgresDialect(url: string, poolMax: number, onIdleError: (error: Error) => void): { dialect: PostgresDialect; pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString: url, max: poolMax, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000, types });
+  // An idle connection that the server ends (a restart, pg_terminate_backend, idle_session_timeout) is an 'error'
+  // event on the pool, which drops that connection and opens another when needed; unheard, it would end the process.
+  pool.on("error", onIdleError);
   return { dialect: new PostgresDialect({ pool: utcPool(pool) }), pool };
 }

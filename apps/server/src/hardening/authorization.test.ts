@@ -10,7 +10,7 @@
  * contract/; the image upload, not a procedure, in market-images.)
  */
 import { randomUUID } from "node:crypto";
-import { restRoutes, type RestRoute } from "@tessera/api";
+import { restRoutes, type RestRoute } from "../http/rest/routes.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, expectSuccess, login, type Reply, userWithSession } from "../testing/http.ts";
 import { imageForm, png } from "../testing/images.ts";

@@ -7,7 +7,8 @@
  *
  * Replay a failure with FUZZ_SEED=<the printed seed> (and the printed path, if fast-check gives one).
  */
-import { createSuperuser, httpRoutes, restRoutes, appRouter } from "@tessera/api";
+import { appRouter, createSuperuser } from "@tessera/api";
+import { httpRoutes, restRoutes } from "../http/rest/routes.ts";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, expectNoLeak, login, PASSWORD, type Reply, uniqueName, userWithSession } from "../testing/http.ts";

@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import path from "node:path";
-import express, { Router } from "express";
+import type { Request, Response } from "./send.ts";
+import { staticFiles } from "./static-files.ts";
 
 const swaggerUiDir = path.dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
 
@@ -21,10 +22,20 @@ const PAGE = `<!doctype html>
 
 const INIT = `window.ui = SwaggerUIBundle({ url: "/api/openapi.json", dom_id: "#swagger-ui", deepLinking: true });`;
 
-export function docs(): Router {
-  const router = Router();
-  router.get("/", (_req, res) => void res.type("html").send(PAGE));
-  router.get("/init.js", (_req, res) => void res.type("js").send(INIT));
-  router.use("/assets", express.static(swaggerUiDir, { index: false }));
-  return router;
+function sendText(res: Response, type: string, text: string): void {
+  res.setHeader("Content-Type", `${type}; charset=utf-8`);
+  res.setHeader("Content-Length", Buffer.byteLength(text));
+  res.end(text);
+}
+
+/** The API reference at /docs (Swagger UI over /api/openapi.json). `path` is below /docs; false: not one of its files. */
+export function docs() {
+  const assets = staticFiles(swaggerUiDir);
+  return async (req: Request, res: Response, path: string, rawQuery: string): Promise<boolean> => {
+    if (req.method !== "GET" && req.method !== "HEAD") return false;
+    if (path === "" || path === "/") return sendText(res, "text/html", PAGE), true;
+    if (path === "/init.js") return sendText(res, "application/javascript", INIT), true;
+    if (path.startsWith("/assets/")) return assets(req, res, path.slice("/assets".length), rawQuery);
+    return false;
+  };
 }

@@ -1,17 +1,20 @@
-import { Router } from "express";
-import { sendError } from "./send.ts";
+import { type Response, sendError, sendJson } from "./send.ts";
 
-/** `/healthz`: the process is up. `/readyz`: `isReady` (the database, and Redis when configured) answers. */
-export function health(isReady: () => Promise<void>): Router {
-  const router = Router();
-  router.get("/healthz", (_req, res) => void res.json({ status: "success" }));
-  router.get("/readyz", async (_req, res) => {
+export const HEALTH_PATHS = new Set(["/healthz", "/readyz"]);
+
+/**
+ * `/healthz`: the process is up. `/readyz`: `isReady` (the database, and Redis when configured) answers.
+ * GET and HEAD; any other method is 405 with Allow, as on every known path.
+ */
+export function health(isReady: () => Promise<void>) {
+  return async (method: string, path: string, res: Response): Promise<void> => {
+    if (method !== "GET" && method !== "HEAD") return sendError(res, "METHOD_NOT_ALLOWED", `Method ${method} is not allowed here.`, { Allow: "GET, HEAD" });
+    if (path === "/healthz") return sendJson(res, 200, { status: "success" });
     try {
       await isReady();
-      res.json({ status: "success" });
+      sendJson(res, 200, { status: "success" });
     } catch {
       sendError(res, "NOT_READY", "A backing service does not answer.");
     }
-  });
-  return router;
+  };
 }

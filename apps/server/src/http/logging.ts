@@ -1,31 +1,35 @@
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import { pinoHttp } from "pino-http";
+import type { Request, Response } from "./send.ts";
 
 const VALID_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /** SSE clients send their access token in the `connectionParams` query parameter (EventSource has no headers). */
-const redactUrl = (url: string) => url.replace(/([?&]connectionParams=)[^&]*/g, "$1[redacted]");
+const redactUrl = (url: string) => (url.includes("connectionParams=") ? url.replace(/([?&]connectionParams=)[^&]*/g, "$1[redacted]") : url);
 
-/** One JSON log line per request, keyed by the request id that is also sent back as X-Request-Id. */
-export const requestLogging = (logger: Logger) =>
-  pinoHttp({
-    logger,
-    genReqId(req: IncomingMessage, res: ServerResponse) {
-      const incoming = req.headers["x-request-id"];
-      const id = typeof incoming === "string" && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID();
-      res.setHeader("X-Request-Id", id);
-      return id;
-    },
-    // Only these fields: headers and bodies may carry passwords and tokens.
-    serializers: {
-      req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
-        id: req.id,
-        method: req.method,
-        url: redactUrl(req.url),
-        remoteAddress: req.remoteAddress,
-      }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-  });
+/** The request's id: the incoming X-Request-Id when it is one we accept, else a new UUID. Sent back as X-Request-Id. */
+export function requestIdOf(req: Request): string {
+  const incoming = req.headers["x-request-id"];
+  return typeof incoming === "string" && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+/**
+ * One JSON log line per request, once its answer is written (or the client left first), keyed by the request id.
+ * Only these fields: headers and bodies may carry passwords and tokens.
+ */
+export function logRequest(logger: Logger, req: Request, res: Response, id: string, remoteAddress: string, startedAt: number): void {
+  const done = () => {
+    res.off("finish", done);
+    res.off("close", done);
+    const fields = {
+      req: { id, method: req.method, url: redactUrl(req.url ?? ""), remoteAddress },
+      res: { statusCode: res.statusCode },
+      responseTime: Math.round(performance.now() - startedAt),
+    };
+    if (!res.writableFinished) logger.warn(fields, "request aborted");
+    else if (res.statusCode >= 500) logger.error(fields, "request errored");
+    else logger.info(fields, "request completed");
+  };
+  res.once("finish", done);
+  res.once("close", done);
+}

@@ -1,33 +1,40 @@
-import { createContext, type RequestInfo, type RestRoute, type Services } from "@tessera/api";
-import type { TRPCRequestInfo } from "@trpc/server/http";
-import type { Request, Response } from "express";
+import { type Context, createContext, type RequestInfo, type Services } from "@tessera/api";
+import proxyAddr from "proxy-addr";
+import type { Request } from "./send.ts";
 
-/** What createContext uses of the adapters' `info`. */
-type CallInfo = Pick<TRPCRequestInfo, "type" | "connectionParams">;
-
-/**
- * The credentials of a request: the Authorization header, or else, for a tRPC subscription only, the
- * `authorization` connection param with the same `Bearer <access_token>` value. Browsers' EventSource
- * cannot send headers, so httpSubscriptionLink's `connectionParams: { authorization: "Bearer …" }` is how
- * an SSE client authenticates; it travels in the URL, which is why nothing else accepts it. Verified in
- * one place either way: the `authenticated` middleware (packages/api/src/trpc.ts).
- */
-function credentials(req: Request, transport: RequestInfo["transport"], info: CallInfo | undefined): string | undefined {
-  if (req.headers.authorization !== undefined) return req.headers.authorization;
-  if (transport !== "trpc" || info?.type !== "subscription") return undefined;
-  return info.connectionParams?.authorization;
+/** How TRUST_PROXY says which address is the client's (as express's `trust proxy` setting reads the same values). */
+export function trustOf(setting: boolean | number | string): (address: string, hop: number) => boolean {
+  if (setting === true) return () => true;
+  if (setting === false) return () => false;
+  if (typeof setting === "number") return (_address, hop) => hop < setting;
+  return proxyAddr.compile(setting.split(",").map((value) => value.trim()));
 }
 
-/** Builds a procedure's context from an express request (both /trpc and /api use it). */
-export const contextFromRequest =
-  (services: Services, transport: RequestInfo["transport"]) => ({ req, res, info }: { req: Request; res: Response; info?: CallInfo }) =>
-    createContext(services, {
-      transport,
-      requestId: String(req.id),
-      clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
-      authorization: credentials(req, transport, info),
-      bodyProblem: res.locals.bodyProblem as string | undefined,
-      headers: req.headers,
-      // Only to the routes that ask (rest.ts's routing found the route); an empty body has no bytes to keep.
-      ...((res.locals.route as RestRoute | undefined)?.meta.rawBody && { rawBody: (res.locals.rawBody as Buffer | undefined) ?? Buffer.alloc(0) }),
-    });
+/** What the front door knows of a request before any route: its id and its client's address. */
+export interface RequestFacts {
+  requestId: string;
+  clientAddress: string;
+}
+
+export const clientAddressOf = (req: Request, trust: ReturnType<typeof trustOf>): string =>
+  proxyAddr(req, trust) ?? req.socket.remoteAddress ?? "unknown";
+
+/** One header's single value (the first, if sent several times). */
+export const headerValue = (req: Request, name: string): string | undefined => {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/**
+ * A procedure's context for a request (REST and tRPC alike). The credentials are the Authorization header, or
+ * `connectionParams` where tRPC's adapter passes them (subscriptions: see ./trpc/adapter.ts).
+ */
+export function contextFor(services: Services, req: Request, facts: RequestFacts, extra: Partial<RequestInfo> = {}): Context {
+  return createContext(services, {
+    requestId: facts.requestId,
+    clientAddress: facts.clientAddress,
+    authorization: req.headers.authorization,
+    headers: req.headers,
+    ...extra,
+  });
+}

@@ -2,8 +2,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import express from "express";
-import request from "supertest";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/server.ts";
 import { webApp } from "./web.ts";
@@ -13,10 +13,29 @@ const HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"; 
 let dist: string;
 
 /** The web app in front of a stand-in for the rest of the server, which answers whatever it is passed. */
-const appServing = (folder: string) =>
-  express()
-    .use(webApp(folder))
-    .use((req, res) => void res.status(404).json({ passedOn: `${req.method} ${req.path}` }));
+function appServing(folder: string): Server {
+  const web = webApp(folder);
+  return createServer((req, res) => {
+    const [urlPath = "/", query = ""] = (req.url ?? "/").split("?");
+    void web(req, res, urlPath, query).then((answered) => {
+      if (answered) return;
+      res.writeHead(404, { "Content-Type": "application/json" }).end(JSON.stringify({ passedOn: `${req.method} ${urlPath}` }));
+    });
+  });
+}
+
+/** One request to a server made for it; the body parsed as JSON when it is JSON. */
+async function request(server: Server, method: string, url: string, accept: string) {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${url}`, { method, headers: { Accept: accept } });
+    const text = await res.text();
+    const isJson = res.headers.get("content-type")?.startsWith("application/json");
+    return { status: res.status, headers: res.headers, text, body: isJson ? JSON.parse(text) : undefined };
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
 
 beforeAll(() => {
   dist = mkdtempSync(path.join(tmpdir(), "tessera-web-"));
@@ -29,18 +48,18 @@ afterAll(() => rmSync(dist, { recursive: true, force: true }));
 
 describe("webApp", () => {
   it.each(["/", "/tasks", "/admin/users", "/data?prefix=a"])("answers a browser's GET %s with index.html, revalidated each time", async (url) => {
-    const res = await request(appServing(dist)).get(url).set("Accept", HTML);
+    const res = await request(appServing(dist), "GET", url, HTML);
     expect(res.status).toBe(200);
     expect(res.text).toBe(PAGE);
-    expect(res.headers["cache-control"]).toBe("no-cache");
+    expect(res.headers.get("cache-control")).toBe("no-cache");
   });
 
   it("serves built files; content-hashed assets are cached for good", async () => {
-    const asset = await request(appServing(dist)).get("/assets/index-abc123.js");
+    const asset = await request(appServing(dist), "GET", "/assets/index-abc123.js", "*/*");
     expect(asset.status).toBe(200);
-    expect(asset.headers["content-type"]).toMatch(/javascript/);
-    expect(asset.headers["cache-control"]).toContain("immutable");
-    expect((await request(appServing(dist)).get("/favicon.svg")).status).toBe(200);
+    expect(asset.headers.get("content-type")).toMatch(/javascript/);
+    expect(asset.headers.get("cache-control")).toContain("immutable");
+    expect((await request(appServing(dist), "GET", "/favicon.svg", "*/*")).status).toBe(200);
   });
 
   it.each([
@@ -55,13 +74,13 @@ describe("webApp", () => {
     ["GET", "/healthz", HTML],
     ["GET", "/API/me", HTML],
   ])("passes %s %s (Accept %s) on to the server", async (method, url, accept) => {
-    const res = await request(appServing(dist))[method.toLowerCase() as "get"](url).set("Accept", accept);
+    const res = await request(appServing(dist), method, url, accept);
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ passedOn: `${method} ${url}` });
   });
 
   it("passes everything on while the app is not built", async () => {
-    const res = await request(appServing(path.join(dist, "not-built"))).get("/tasks").set("Accept", HTML);
+    const res = await request(appServing(path.join(dist, "not-built")), "GET", "/tasks", HTML);
     expect(res.body).toEqual({ passedOn: "GET /tasks" });
   });
 });

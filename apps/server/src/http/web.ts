@@ -1,31 +1,37 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import express, { Router } from "express";
+import accepts from "accepts";
+import type { Request, Response } from "./send.ts";
+import { staticFiles } from "./static-files.ts";
 
 /** Where `npm run build` (vite, in apps/web) puts the web app. */
 export const WEB_DIST = fileURLToPath(new URL("../../../web/dist", import.meta.url));
 
 /** The server's own paths: never answered with the app, so their own routes and JSON 404s stay as they are. */
-const SERVER_PATHS = /^\/(api|trpc|docs|healthz|readyz)(\/|$)/i;
+export const SERVER_PATHS = /^\/(api|trpc|docs|healthz|readyz)(\/|$)/i;
+
+/** True when the request prefers HTML to JSON: a browser navigating, not an API client. */
+const wantsPage = (req: Request) => accepts(req).type(["json", "html"]) === "html";
 
 /**
- * The built web app at `/`, when it has been built (else this does nothing and `/` is a JSON 404 as before).
+ * The built web app at `/`, when it has been built (else this answers nothing and `/` is a JSON 404 as before).
  * Files are served as they are; content-hashed assets are cached for good, index.html is revalidated each time.
  * Any other GET that asks for HTML (a browser opening /tasks, say) gets index.html, whose router shows the
  * screen; API clients, which ask for JSON or anything, keep getting the JSON 404 for unknown paths.
+ * Resolves false when it did not answer.
  */
-export function webApp(dist: string = WEB_DIST): Router {
-  const router = Router();
+export function webApp(dist: string = WEB_DIST) {
   const indexHtml = path.join(dist, "index.html");
-  router.use((req, _res, next) => next(SERVER_PATHS.test(req.path) ? "router" : undefined));
-  router.use("/assets", express.static(path.join(dist, "assets"), { index: false, immutable: true, maxAge: "1y" }));
-  router.use(express.static(dist, { index: false }));
-  router.use((req, res, next) => {
-    const wantsPage = (req.method === "GET" || req.method === "HEAD") && req.accepts(["json", "html"]) === "html";
-    if (!wantsPage || !existsSync(indexHtml)) return next();
+  const assets = staticFiles(path.join(dist, "assets"), { immutable: true, maxAge: "1y" });
+  const files = staticFiles(dist);
+  const index = staticFiles(dist, { cacheControl: false });
+  return async (req: Request, res: Response, urlPath: string, rawQuery: string): Promise<boolean> => {
+    if (SERVER_PATHS.test(urlPath)) return false;
+    if (urlPath.startsWith("/assets/") && (await assets(req, res, urlPath.slice("/assets".length), rawQuery))) return true;
+    if (await files(req, res, urlPath, rawQuery)) return true;
+    if ((req.method !== "GET" && req.method !== "HEAD") || !wantsPage(req) || !existsSync(indexHtml)) return false;
     res.setHeader("Cache-Control", "no-cache");
-    res.sendFile(indexHtml);
-  });
-  return router;
+    return index(req, res, "/index.html", "");
+  };
 }

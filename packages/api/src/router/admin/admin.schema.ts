@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AUDIT_ACTIONS } from "../../audit.ts";
 import { envelopeSchema, messageEnvelopeSchema } from "../../envelope.ts";
 import { cursorSchema, limitSchema, pageSchema } from "../../pagination.ts";
-import { codePoints, withoutCoercion, withoutNul } from "../../validation.ts";
+import { codePoints, withoutNul } from "../../validation.ts";
 import { currentUser, ROLES } from "../auth/auth.schema.ts";
 
 /**
@@ -14,10 +14,7 @@ const role = z.enum(ROLES, { error: `Role must be one of: ${ROLES.join(", ")}.` 
 /** The id travels in the path; any string is accepted and one that names no user is USER_NOT_FOUND. */
 const userId = z.string().meta({ description: "The user's user_id." });
 
-/**
- * Query parameters must be single text values for the REST adapter, and a boolean query field would be
- * coerced ("false" → true). So the filter is the text "true" or "false", on both surfaces alike.
- */
+/** Query parameters are text: the filter is the text "true" or "false", on both surfaces alike. */
 const activeFilter = z
   .enum(["true", "false"], { error: "is_active must be true or false." })
   .meta({ description: "Only active (true) or deactivated (false) users." });
@@ -40,7 +37,7 @@ export const userIdInput = z.object({ user_id: userId });
 export const updateUserInput = z
   .object({
     user_id: userId,
-    is_active: withoutCoercion(z.boolean({ error: "is_active must be true or false." })).optional(),
+    is_active: z.boolean({ error: "is_active must be true or false." }).optional(),
     role: role.optional(),
   })
   .refine((input) => input.is_active !== undefined || input.role !== undefined, {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { envelopeSchema, messageEnvelopeSchema } from "../../envelope.ts";
-import { codePoints, type FieldCodes, withoutCoercion, withoutNul } from "../../validation.ts";
+import { codePoints, type FieldCodes, withoutNul } from "../../validation.ts";
 
 export const GENDERS = ["male", "female", "non-binary", "other", "prefer_not_to_say"] as const;
 export const ROLES = ["user", "seller", "admin"] as const;
@@ -30,7 +30,7 @@ export const registerInput = z.object({
   password,
   full_name: withoutNul(z.string())
     .refine((value) => value.trim() !== "" && codePoints(value) <= 100, "Full name must be 1–100 characters."),
-  age: withoutCoercion(z.number({ error: "Age must be a positive integer." }).int("Age must be a positive integer.").positive("Age must be a positive integer."))
+  age: z.number({ error: "Age must be a positive integer." }).int("Age must be a positive integer.").positive("Age must be a positive integer.")
     .nullish(),
   gender: z.enum(GENDERS, { error: `Gender must be one of: ${GENDERS.join(", ")}.` }),
 });

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { envelopeSchema } from "../../envelope.ts";
-import { withoutCoercion } from "../../validation.ts";
 
 /** API-MARKET.md: a line holds 1–99 units, also after merging an addition into it. */
 export const MAX_QUANTITY = 99;
@@ -8,7 +7,7 @@ export const MAX_QUANTITY = 99;
 const productId = z.string().meta({ description: "The product's id; one that names no active product is PRODUCT_NOT_FOUND." });
 
 const quantity = (min: 0 | 1) =>
-  withoutCoercion(z.number())
+  z.number()
     .int(`Quantity must be a whole number from ${min} to ${MAX_QUANTITY}.`)
     .min(min, `Quantity must be a whole number from ${min} to ${MAX_QUANTITY}.`)
     .max(MAX_QUANTITY, `Quantity must be a whole number from ${min} to ${MAX_QUANTITY}.`);

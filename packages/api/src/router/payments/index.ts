@@ -21,7 +21,6 @@ export const paymentsRouter = router({
         requestHeaders: z.object({ "tessera-signature": z.string().meta({ description: "t=<unix seconds>,v1=<hex>" }) }),
       },
       errors: ["INVALID_SIGNATURE"],
-      rawBody: true,
     })
     // The event is read from the signed bytes (webhook.handler.ts), never before its signature is checked.
     .input(z.looseObject({}).meta({ description: eventDescription }))

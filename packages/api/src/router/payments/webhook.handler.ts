@@ -8,12 +8,13 @@ import { isOrderId } from "../orders/order-rows.ts";
 import { announce, move } from "../orders/transitions.ts";
 
 /**
- * The bytes the signature is over. REST hands over the body as sent (meta rawBody). tRPC parses before we see
- * anything, so there the signature must be over the compact JSON of the input, which is what a sender that signs
- * JSON.stringify(event) sends; input nested too deep to serialise again cannot be that.
+ * The bytes the signature is over: the request body as sent, when the transport received the event as one body
+ * (REST; RequestInfo.body). Otherwise (a tRPC call, whose input is parsed out of a batch) the signature must be
+ * over the compact JSON of the input, which is what a sender that signs JSON.stringify(event) sends; input nested
+ * too deep to serialise again cannot be that.
  */
 function signedBytes(ctx: Context, input: object): Buffer {
-  if (ctx.request.rawBody) return ctx.request.rawBody;
+  if (ctx.request.body) return ctx.request.body;
   try {
     return Buffer.from(JSON.stringify(input));
   } catch {

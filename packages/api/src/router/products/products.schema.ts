@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { envelopeSchema } from "../../envelope.ts";
 import { cursorSchema, limitSchema, pageSchema } from "../../pagination.ts";
-import { codePoints, withoutCoercion, withoutNul } from "../../validation.ts";
+import { codePoints, withoutNul } from "../../validation.ts";
 
 export const PRODUCT_STATUSES = ["active", "archived"] as const;
 export const PRODUCT_SORTS = ["-created_at", "created_at", "price", "-price", "name"] as const;
@@ -31,26 +31,24 @@ const description = withoutNul(z.string())
   .refine((value) => codePoints(value) <= MAX_DESCRIPTION, `Description must be at most ${MAX_DESCRIPTION} characters.`)
   .meta({ description: `At most ${MAX_DESCRIPTION} characters (code points).` });
 
-const priceCents = withoutCoercion(
-  z
-    .number({ error: "price_cents must be an integer number of minor units (cents)." })
-    .int("price_cents must be an integer number of minor units (cents).")
-    .min(0, "price_cents must be 0 or more.")
-    .max(MAX_PRICE_CENTS, `price_cents must be at most ${MAX_PRICE_CENTS}.`),
-).meta({ description: `Price in minor units of the currency (cents), 0–${MAX_PRICE_CENTS}.` });
+const priceCents = z
+  .number({ error: "price_cents must be an integer number of minor units (cents)." })
+  .int("price_cents must be an integer number of minor units (cents).")
+  .min(0, "price_cents must be 0 or more.")
+  .max(MAX_PRICE_CENTS, `price_cents must be at most ${MAX_PRICE_CENTS}.`)
+  .meta({ description: `Price in minor units of the currency (cents), 0–${MAX_PRICE_CENTS}.` });
 
 const currency = z
   .string()
   .refine((value) => /^[A-Z]{3}$/.test(value) && CURRENCIES.has(value), "Currency must be an ISO 4217 code in upper case, e.g. USD.")
   .meta({ description: "ISO 4217 code, upper case (default USD)." });
 
-const stock = withoutCoercion(
-  z
-    .number({ error: "stock must be a whole number." })
-    .int("stock must be a whole number.")
-    .min(0, "stock must be 0 or more.")
-    .max(MAX_STOCK, `stock must be at most ${MAX_STOCK}.`),
-).meta({ description: `Units available, 0–${MAX_STOCK}.` });
+const stock = z
+  .number({ error: "stock must be a whole number." })
+  .int("stock must be a whole number.")
+  .min(0, "stock must be 0 or more.")
+  .max(MAX_STOCK, `stock must be at most ${MAX_STOCK}.`)
+  .meta({ description: `Units available, 0–${MAX_STOCK}.` });
 
 const category = withoutNul(z.string())
   .refine((value) => value.trim() !== "" && codePoints(value) <= MAX_CATEGORY, `Each category must be 1–${MAX_CATEGORY} characters and not blank.`);
@@ -98,7 +96,7 @@ const inStock = z
   .meta({ description: "`true`: only products with stock > 0; `false`: no restriction." });
 
 const priceBound = (what: string) =>
-  withoutCoercion(z.number({ error: `${what} must be a whole number of cents.` }).int(`${what} must be a whole number of cents.`).min(0, `${what} must be 0 or more.`))
+  z.number({ error: `${what} must be a whole number of cents.` }).int(`${what} must be a whole number of cents.`).min(0, `${what} must be 0 or more.`)
     .meta({ description: `${what === "min_price" ? "Lowest" : "Highest"} price_cents, inclusive (any currency).` })
     .optional();
 

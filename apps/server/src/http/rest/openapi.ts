@@ -1,9 +1,7 @@
+import { type AppCode, appRouter, errorEnvelopeSchema, httpStatusOf, uploadedImageOutput } from "@tessera/api";
 import { generateOpenApiDocument, type OpenAPIObject } from "trpc-to-openapi";
 import { z } from "zod";
-import { type AppCode, errorEnvelopeSchema, httpStatusOf } from "./envelope.ts";
-import { appRouter } from "./root.ts";
-import { httpRoutes, type RestRoute, restRoutes } from "./rest-routes.ts";
-import { uploadedImageOutput } from "./router/products/images.schema.ts";
+import { httpRoutes, type RestRoute, restRoutes } from "./routes.ts";
 
 function documentedErrors(route: RestRoute): AppCode[] {
   const codes = new Set<AppCode>(route.meta.errors ?? []);

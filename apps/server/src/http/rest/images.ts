@@ -1,18 +1,20 @@
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import {
-  AppError, authorizeImageUpload, httpStatusOf, imageForRead, productForUpload, type RestRoute, type Services, storeImage, toErrorEnvelope,
+  AppError, authorizeImageUpload, httpStatusOf, imageForRead, productForUpload, type Services, storeImage, toErrorEnvelope,
 } from "@tessera/api";
 import { MAX_IMAGE_BYTES } from "@tessera/config";
 import busboy from "busboy";
-import type { Request, RequestHandler, Response } from "express";
 import type { Logger } from "pino";
-import { contextFromRequest } from "./request-context.ts";
+import { discardBody } from "../body.ts";
+import { contextFor, type RequestFacts } from "../request-context.ts";
+import { type Request, type Response, sendJson } from "../send.ts";
+import type { RestRoute } from "./routes.ts";
 
 /**
- * The two REST routes that are not tRPC procedures, because their bodies are not JSON (see httpRoutes in
- * @tessera/api): POST /api/products/{id}/images (multipart upload) and GET /api/images/{image_id} (the bytes).
- * rest.ts routes to them (404/405 first); the steps and rules are the api package's, this file only speaks HTTP.
+ * The two REST routes that are not tRPC procedures, because their bodies are not JSON (httpRoutes in ./routes.ts):
+ * POST /api/products/{id}/images (multipart upload) and GET /api/images/{image_id} (the bytes). The dispatcher
+ * routes to them (404/405 first); the steps and rules are the api package's, this file only speaks HTTP.
  */
 
 /** A multipart body may carry a little more than the file (its headers, small fields); anything beyond is refused. */
@@ -25,16 +27,15 @@ const IMMUTABLE = "public, max-age=31536000, immutable";
 const imageTooLarge = () => new AppError("IMAGE_TOO_LARGE", `The upload is larger than ${MAX_IMAGE_BYTES} bytes (5 MiB).`);
 const badMultipart = (message: string) => new AppError("INVALID_REQUEST", message, { details: [{ path: "image", message }] });
 
-/** The path parameters of the route rest.ts matched, decoded; bad percent-encoding is 400, as on every route. */
-function pathParameters(req: Request, route: RestRoute): string[] {
-  const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
-  const pattern = new RegExp(`^${route.path.replace(/\{\w+\}/g, "([^/]+)")}/?$`);
-  return (pattern.exec(req.path)?.slice(1) ?? []).map((raw, i) => {
+/** The route's path parameters, decoded; bad percent-encoding is 400, as on every route. */
+function pathParameters(route: RestRoute, rawParameters: string[]): string[] {
+  return rawParameters.map((raw, i) => {
     try {
       return decodeURIComponent(raw);
     } catch {
+      const name = route.parameters[i]!;
       const message = "Not valid percent-encoding.";
-      throw new AppError("INVALID_REQUEST", `Invalid request. Invalid fields: ${names[i]}.`, { details: [{ path: names[i]!, message }] });
+      throw new AppError("INVALID_REQUEST", `Invalid request. Invalid fields: ${name}.`, { details: [{ path: name, message }] });
     }
   });
 }
@@ -42,18 +43,6 @@ function pathParameters(req: Request, route: RestRoute): string[] {
 /** RFC 9110 If-None-Match: `*`, or a listed tag equal to the ETag under the weak comparison. */
 const noneMatch = (header: string | undefined, etag: string) =>
   header !== undefined && (header.trim() === "*" || header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag));
-
-/** After an answer sent before the body was read: drain what follows (bounded), so the client sees the answer. */
-function discardRest(req: Request): void {
-  if (req.readableEnded) return;
-  req.unpipe();
-  let left = DISCARD_BYTES;
-  req.on("data", (chunk: Buffer) => {
-    left -= chunk.length;
-    if (left < 0) req.destroy();
-  });
-  req.resume();
-}
 
 /**
  * Reads a multipart body and hands the one file field `image` to `store` as a stream, as it arrives. Other
@@ -106,52 +95,57 @@ function receiveImage<T>(req: Request, store: (file: Readable) => Promise<T>): P
 
 const isMultipart = (req: Request) => /^multipart\/form-data\s*;/i.test(req.headers["content-type"] ?? "");
 
-export function imageRoutes(services: Services, logger: Logger): RequestHandler {
-  const context = contextFromRequest(services, "rest");
+type ImageHandler = (req: Request, res: Response, facts: RequestFacts, route: RestRoute, rawParameters: string[]) => Promise<void>;
 
-  async function upload(req: Request, res: Response, route: RestRoute) {
-    const ctx = context({ req, res });
+export function imageRoutes(services: Services, logger: Logger): ImageHandler {
+  const upload: ImageHandler = async (req, res, facts, route, rawParameters) => {
+    const ctx = contextFor(services, req, facts);
     const caller = await authorizeImageUpload(ctx);
     if (!isMultipart(req)) throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send multipart/form-data with the image as the file field `image`.");
     if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) throw imageTooLarge();
-    const [productId] = pathParameters(req, route);
+    const [productId] = pathParameters(route, rawParameters);
     const product = await productForUpload(ctx, caller, productId!);
     const answer = await receiveImage(req, (file) => storeImage(ctx, product.id, file));
-    res.status(201).json(answer);
-  }
+    sendJson(res, 201, answer);
+  };
 
-  async function read(req: Request, res: Response, route: RestRoute) {
-    const [imageId] = pathParameters(req, route);
-    const image = await imageForRead(context({ req, res }), imageId!);
-    const cacheable = {
-      ETag: image.etag,
-      "Cache-Control": IMMUTABLE,
+  const read: ImageHandler = async (req, res, facts, route, rawParameters) => {
+    const [imageId] = pathParameters(route, rawParameters);
+    const image = await imageForRead(contextFor(services, req, facts), imageId!);
+    const cacheable = () => {
+      res.setHeader("ETag", image.etag);
+      res.setHeader("Cache-Control", IMMUTABLE);
       // helmet's same-origin default would stop pages on other origins from showing product images.
-      "Cross-Origin-Resource-Policy": "cross-origin",
+      res.setHeader("Cross-Origin-Resource-Policy", "cross-origin");
     };
-    // Not express's req.fresh: it ignores If-None-Match when the request says Cache-Control: no-cache (as fetch() does).
-    if (noneMatch(req.headers["if-none-match"], image.etag)) return void res.status(304).set(cacheable).end();
+    // Not a framework's freshness check: those ignore If-None-Match when the request says Cache-Control: no-cache (as fetch() does).
+    if (noneMatch(req.headers["if-none-match"], image.etag)) {
+      cacheable();
+      res.statusCode = 304;
+      return void res.end();
+    }
     const bytes = await image.open(); // before any header: a failure here is still an ordinary (uncached) error
-    res.set({ ...cacheable, "Content-Type": image.contentType, "Content-Length": String(image.byteSize) });
+    cacheable();
+    res.setHeader("Content-Type", image.contentType);
+    res.setHeader("Content-Length", String(image.byteSize));
     await pipeline(bytes, res);
-  }
+  };
 
-  const handlers: Record<string, typeof upload> = { "POST /products/{id}/images": upload, "GET /images/{image_id}": read };
+  const handlers: Record<string, ImageHandler> = { "POST /products/{id}/images": upload, "GET /images/{image_id}": read };
 
-  return (req, res, next) => {
-    const route = res.locals.route as RestRoute | undefined;
-    const handler = route && route.kind === "http" ? handlers[`${route.method} ${route.path}`] : undefined;
-    if (!route || !handler) return next();
-    handler(req, res, route).catch((error: unknown) => {
+  return async (req, res, facts, route, rawParameters) => {
+    try {
+      await handlers[`${route.method} ${route.path}`]!(req, res, facts, route, rawParameters);
+    } catch (error) {
       if (res.headersSent) {
-        logger.warn({ err: error, reqId: req.id }, "image response failed after its headers");
+        logger.warn({ err: error, reqId: facts.requestId }, "image response failed after its headers");
         return void res.destroy();
       }
       const known = error instanceof AppError;
-      if (!known) logger.error({ err: error, reqId: req.id }, "image route failed");
+      if (!known) logger.error({ err: error, reqId: facts.requestId }, "image route failed");
       const envelope = toErrorEnvelope(known ? error : new AppError("INTERNAL_SERVER_ERROR", "Internal server error."));
-      res.status(httpStatusOf(envelope.code)).json(envelope);
-      discardRest(req);
-    });
+      sendJson(res, httpStatusOf(envelope.code), envelope);
+      discardBody(req, DISCARD_BYTES);
+    }
   };
 }

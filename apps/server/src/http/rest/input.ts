@@ -1,0 +1,53 @@
+import querystring from "node:querystring";
+import { AppError, inputValidationError } from "@tessera/api";
+import type { JsonBody } from "../body.ts";
+import type { RestRoute } from "./routes.ts";
+
+/** Methods whose input is the JSON body; the others (GET, DELETE) take theirs from the query string. */
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
+export const takesBody = (method: string) => BODY_METHODS.has(method);
+
+const DIGITS = /^\d{1,15}$/;
+
+/**
+ * The query string as the REST contract reads it (node's querystring, as express 5 does): every value is text, a
+ * field given twice is a list (which no schema takes: 400), and an empty value stays empty (refused by its
+ * schema, never replaced by a default). Fields that are numbers in the schema take plain digits as a number,
+ * nothing else ("0x10", " 7" stay text and fail): the schemas never coerce.
+ */
+function queryInput(rawQuery: string, route: RestRoute): Record<string, unknown> {
+  const parsed = querystring.parse(rawQuery);
+  const input: Record<string, unknown> = {};
+  for (const name of Object.keys(parsed)) {
+    const value = parsed[name];
+    input[name] = typeof value === "string" && route.numericQueryFields.has(name) && DIGITS.test(value) ? Number(value) : value;
+  }
+  return input;
+}
+
+/** The path parameters, percent-decoded; a bad encoding is a validation problem of that field (with its code). */
+function pathInput(route: RestRoute, rawParameters: string[], input: Record<string, unknown>): Record<string, unknown> {
+  route.parameters.forEach((name, i) => (input[name] = rawParameters[i]));
+  for (const name of route.parameters) {
+    try {
+      input[name] = decodeURIComponent(input[name] as string);
+    } catch {
+      throw inputValidationError([{ path: [name], message: "Not valid percent-encoding.", code: "invalid_format" }], input, route.meta.fieldCodes);
+    }
+  }
+  return input;
+}
+
+/**
+ * The procedure's raw input for a REST request, read when the procedure asks for it: after authentication and the
+ * role check (see `inputAfterAccess` in @tessera/api), so that an unusable body or a badly encoded path parameter
+ * is answered in the contract's order. Read once; the same object every time after that.
+ */
+export function rawInputOf(route: RestRoute, method: string, rawParameters: string[], rawQuery: string, body: JsonBody): () => Promise<unknown> {
+  let input: Record<string, unknown> | undefined;
+  return async () => {
+    if (body.kind === "read" && body.problem !== undefined) throw new AppError("INVALID_REQUEST", body.problem, { details: [] });
+    input ??= pathInput(route, rawParameters, takesBody(method) ? { ...(body.kind === "read" ? body.value : {}) } : queryInput(rawQuery, route));
+    return input;
+  };
+}
