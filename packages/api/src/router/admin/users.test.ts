@@ -104,10 +104,10 @@ describe("admin procedures through createCaller", () => {
     }
     const id = await idOf(doomed);
     expect(await admin.admin.users.delete({ user_id: id })).toEqual({ status: "success", message: "User deleted." });
-    const prisma = env.services.db.prisma;
-    expect(await prisma.dataEntry.count({ where: { ownerId: id } })).toBe(0);
-    expect(await prisma.task.count({ where: { ownerId: id } })).toBe(0);
-    expect(await prisma.session.count({ where: { userId: id } })).toBe(0);
+    const db = env.services.db.kysely;
+    expect(await db.selectFrom("data_entries").selectAll().where("owner_id", "=", id).execute()).toEqual([]);
+    expect(await db.selectFrom("tasks").selectAll().where("owner_id", "=", id).execute()).toEqual([]);
+    expect(await db.selectFrom("sessions").selectAll().where("user_id", "=", id).execute()).toEqual([]);
     expect(await appCodeOf(doomed.auth.me())).toBe("INVALID_TOKEN");
     expect(await appCodeOf(admin.admin.users.get({ user_id: id }))).toBe("USER_NOT_FOUND");
     expect((await bystander.data.get({ key: "shared-name" })).data.value).toBe("v");
