@@ -61,12 +61,16 @@ export async function updateUser({ ctx, input }: Call<typeof updateUserInput>) {
       const next = { role: input.role ?? before.role, is_active: input.is_active ?? before.is_active };
       await keepAnActiveAdmin(tx, before, next);
       const after = await tx.updateTable("users").set(next).where("id", "=", before.id).returningAll().executeTakeFirstOrThrow();
-      const revoked = next.is_active
-        ? 0
-        : Number(
-            (await tx.updateTable("sessions").set({ revoked_at: new Date() }).where("user_id", "=", before.id).where("revoked_at", "is", null).executeTakeFirst())
-              .numUpdatedRows,
-          );
+      let revoked = 0;
+      if (!next.is_active) {
+        const { numUpdatedRows } = await tx
+          .updateTable("sessions")
+          .set({ revoked_at: new Date() })
+          .where("user_id", "=", before.id)
+          .where("revoked_at", "is", null)
+          .executeTakeFirst();
+        revoked = Number(numUpdatedRows);
+      }
       const changes = {
         ...(next.role !== before.role && { role: { from: before.role, to: next.role } }),
         ...(next.is_active !== before.is_active && { is_active: { from: before.is_active, to: next.is_active } }),
