@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 async function newAdmin(username = uniqueName("adm")) {
-  const { id } = await createSuperuser(server.services.db.prisma, server.services.passwords, {
+  const { id } = await createSuperuser(server.services.db, server.services.passwords, {
     username, email: `${username}@example.com`, password: PASSWORD,
   });
   const tokens = await login(server.url, username, PASSWORD);
@@ -20,7 +20,7 @@ async function newAdmin(username = uniqueName("adm")) {
 }
 
 /** Leaves no admin at all, so that a test starts from the admins it makes itself. */
-const demoteEveryone = () => server.services.db.prisma.user.updateMany({ where: { role: "admin" }, data: { role: "user" } });
+const demoteEveryone = () => server.services.db.kysely.updateTable("users").set({ role: "user" }).where("role", "=", "admin").execute();
 
 async function failure(promise: Promise<unknown>) {
   const error = await promise.then(() => null, (e: unknown) => e);

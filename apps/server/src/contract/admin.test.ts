@@ -11,7 +11,7 @@ let user: Awaited<ReturnType<typeof userWithSession>>;
 
 /** An active admin through the createsuperuser path (the CLI's function), logged in over REST. */
 async function newAdmin(username = uniqueName("adm")) {
-  const { id } = await createSuperuser(server.services.db.prisma, server.services.passwords, {
+  const { id } = await createSuperuser(server.services.db, server.services.passwords, {
     username, email: `${username}@example.com`, password: PASSWORD,
   });
   const tokens = await login(server.url, username, PASSWORD);
@@ -136,8 +136,9 @@ describe("GET, PATCH and DELETE /api/admin/users/{user_id}", () => {
     expect(reply.body).toEqual({ status: "success", message: "User deleted." });
     expectError(await admin("GET", `/api/admin/users/${doomed.data.user_id}`), 404, "USER_NOT_FOUND");
     expectError(await call(server.url, "GET", "/api/data/k", { token: doomed.tokens.access_token }), 401, "INVALID_TOKEN");
-    expect(await server.services.db.prisma.dataEntry.count({ where: { ownerId: doomed.data.user_id } })).toBe(0);
-    expect(await server.services.db.prisma.task.count({ where: { ownerId: doomed.data.user_id } })).toBe(0);
+    const db = server.services.db.kysely;
+    expect(await db.selectFrom("data_entries").select("key").where("owner_id", "=", doomed.data.user_id).execute()).toEqual([]);
+    expect(await db.selectFrom("tasks").select("id").where("owner_id", "=", doomed.data.user_id).execute()).toEqual([]);
     expect((await admin("GET", `/api/admin/users/${other.data.user_id}`)).body.data.counts).toEqual({ data_entries: 1, tasks: 1, active_sessions: 1 });
     // The name is free again, and the audit entry outlives the account.
     expectSuccess(await call(server.url, "POST", "/api/register", { json: { ...doomed.input } }), 201);

@@ -31,7 +31,7 @@ beforeAll(async () => {
   server = await startTestServer({ LOGIN_MAX_FAILURES_PER_ACCOUNT: "1000000", LOGIN_MAX_FAILURES_PER_ADDRESS: "1000000" });
   userToken = (await userWithSession(server.url)).tokens.access_token;
   const username = uniqueName("root");
-  adminId = (await createSuperuser(server.services.db.prisma, server.services.passwords, { username, email: `${username}@example.com`, password: PASSWORD })).id;
+  adminId = (await createSuperuser(server.services.db, server.services.passwords, { username, email: `${username}@example.com`, password: PASSWORD })).id;
   adminToken = (await login(server.url, username)).access_token;
 });
 afterAll(() => server?.stop());
@@ -292,7 +292,7 @@ describe("fuzzing", { timeout: 300_000 }, () => {
     expect(Object.getOwnPropertyDescriptors(Object.prototype)).toEqual(prototypeBefore);
     for (const name of ["polluted", "isAdmin", "role", "is_active", "x"]) expect(name in {}).toBe(false);
     // Only the superuser made in beforeAll is an admin.
-    const admins = await server.services.db.prisma.user.findMany({ where: { role: "admin" }, select: { id: true } });
+    const admins = await server.services.db.kysely.selectFrom("users").select("id").where("role", "=", "admin").execute();
     expect(admins.map((a) => a.id)).toEqual([adminId]);
     console.log(`[fuzz] seed ${SEED}: ${casesRun} requests sent`);
     expect(casesRun).toBeGreaterThanOrEqual(10_000);

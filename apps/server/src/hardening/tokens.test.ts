@@ -112,7 +112,7 @@ describe("a deactivated user's tokens", () => {
   it("stop working at once (access and refresh), and work again for a new login after reactivation", async () => {
     const user = await userWithSession(server.url);
     const adminName = uniqueName("admin");
-    await createSuperuser(server.services.db.prisma, server.services.passwords, { username: adminName, email: `${adminName}@example.com`, password: PASSWORD });
+    await createSuperuser(server.services.db, server.services.passwords, { username: adminName, email: `${adminName}@example.com`, password: PASSWORD });
     const admin = (await login(server.url, adminName)).access_token;
     expectSuccess(await call(server.url, "GET", "/api/me", { token: user.tokens.access_token }));
 

@@ -30,14 +30,16 @@ describe("seed", () => {
   it("creates the demo seller's products with a generated picture each, and the demo buyer, who can sign in", async () => {
     const report = await seed(env.services);
     expect(report).toMatchObject({ productsCreated: DEMO_PRODUCTS.length, imagesCreated: DEMO_PRODUCTS.length, products: 12 });
-    const seller = await env.services.db.prisma.user.findUniqueOrThrow({ where: { id: report.sellerId } });
-    expect([seller.role, seller.storeName]).toEqual(["seller", DEMO_SELLER.store_name]);
-    const products = await env.services.db.prisma.product.findMany({ where: { sellerId: report.sellerId }, include: { images: true } });
+    const db = env.services.db.kysely;
+    const seller = await db.selectFrom("users").selectAll().where("id", "=", report.sellerId).executeTakeFirstOrThrow();
+    expect([seller.role, seller.store_name]).toEqual(["seller", DEMO_SELLER.store_name]);
+    const products = await db.selectFrom("products").select(["id", "name"]).where("seller_id", "=", report.sellerId).execute();
     expect(products.map((p) => p.name).sort()).toEqual(DEMO_PRODUCTS.map((p) => p.name).sort());
     for (const product of products) {
-      expect(product.images).toHaveLength(1);
-      expect(product.images[0]!.contentType).toBe("image/png");
-      const png = await bytesOf(product.images[0]!.storageKey);
+      const images = await db.selectFrom("product_images").selectAll().where("product_id", "=", product.id).execute();
+      expect(images).toHaveLength(1);
+      expect(images[0]!.content_type).toBe("image/png");
+      const png = await bytesOf(images[0]!.storage_key);
       expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([240, 240]);
     }
     const login = await env.caller().auth.token({ username: DEMO_BUYER.username, password: DEMO_BUYER.password });
@@ -47,11 +49,13 @@ describe("seed", () => {
   });
 
   it("changes nothing when run again", async () => {
-    const before = await env.services.db.prisma.productImage.count();
+    const db = env.services.db.kysely;
+    const imageIds = () => db.selectFrom("product_images").select("id").orderBy("id").execute();
+    const before = await imageIds();
     const again = await seed(env.services);
     expect(again).toMatchObject({ productsCreated: 0, imagesCreated: 0 });
-    expect(await env.services.db.prisma.product.count({ where: { sellerId: again.sellerId } })).toBe(12);
-    expect(await env.services.db.prisma.productImage.count()).toBe(before);
-    expect(await env.services.db.prisma.user.count({ where: { username: { in: [DEMO_SELLER.username, DEMO_BUYER.username] } } })).toBe(2);
+    expect(await db.selectFrom("products").select("id").where("seller_id", "=", again.sellerId).execute()).toHaveLength(12);
+    expect(await imageIds()).toEqual(before);
+    expect(await db.selectFrom("users").select("id").where("username", "in", [DEMO_SELLER.username, DEMO_BUYER.username]).execute()).toHaveLength(2);
   });
 });

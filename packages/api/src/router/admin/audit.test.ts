@@ -40,7 +40,7 @@ describe("the audit log", () => {
     expect(unknown).toMatchObject({ actor_id: null, details: { reason: "unknown_user" } });
     expect(failed).toMatchObject({ client_address: "203.0.113.9", request_id: "req-1", details: { username: "audited", reason: "wrong_password" } });
     expect(succeeded).toMatchObject({ details: { username: "audited" }, client_address: "127.0.0.1" });
-    const stored = await env.services.db.prisma.auditEntry.findMany();
+    const stored = await env.services.db.kysely.selectFrom("audit_entries").selectAll().execute();
     expect(JSON.stringify(stored)).not.toContain(wrong);
     expect(JSON.stringify(stored)).not.toContain("Corr3ct-horse");
   });

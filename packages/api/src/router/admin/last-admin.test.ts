@@ -7,11 +7,13 @@ beforeAll(async () => {
 });
 afterAll(() => env.cleanup());
 
-const activeAdmins = () => env.services.db.prisma.user.count({ where: { role: "admin", isActive: true } });
+const activeAdmins = async () =>
+  (await env.services.db.kysely.selectFrom("users").select("id").where("role", "=", "admin").where("is_active", "=", true).execute()).length;
+const demoteEveryone = () => env.services.db.kysely.updateTable("users").set({ role: "user" }).where("role", "=", "admin").execute();
 
 describe("the last active admin", () => {
   it("cannot demote, deactivate or delete themself; with a second admin they can", async () => {
-    await env.services.db.prisma.user.updateMany({ where: { role: "admin" }, data: { role: "user" } });
+    await demoteEveryone();
     const { caller: solo, id } = await adminCaller(env);
     expect(await appCodeOf(solo.admin.users.update({ user_id: id, role: "user" }))).toBe("LAST_ADMIN");
     expect(await appCodeOf(solo.admin.users.update({ user_id: id, role: "seller" }))).toBe("LAST_ADMIN");
@@ -33,7 +35,7 @@ describe("the last active admin", () => {
 
   it("survives two admins demoting each other at the same time: exactly one wins", async () => {
     for (let round = 0; round < 5; round++) {
-      await env.services.db.prisma.user.updateMany({ where: { role: "admin" }, data: { role: "user" } });
+      await demoteEveryone();
       const a = await adminCaller(env);
       const b = await adminCaller(env);
       const results = await Promise.allSettled([
@@ -49,7 +51,7 @@ describe("the last active admin", () => {
   });
 
   it("survives concurrent deactivations and deletions of every admin: one stays", async () => {
-    await env.services.db.prisma.user.updateMany({ where: { role: "admin" }, data: { role: "user" } });
+    await demoteEveryone();
     const admins = await Promise.all([1, 2, 3, 4].map(() => adminCaller(env)));
     await Promise.allSettled(
       admins.flatMap((actor, i) =>

@@ -1,55 +1,52 @@
 import { appendAudit } from "../../audit.ts";
 import { AppError, done, success } from "../../envelope.ts";
 import { decodeCursor, toPage } from "../../pagination.ts";
-import { collectMatching, literalSearch } from "../../search.ts";
-import type { AuthedCall as Call, Context } from "../../trpc.ts";
-import { toCurrentUser } from "../auth/users.ts";
+import { containsText } from "../../search.ts";
+import type { AuthedCall as Call } from "../../trpc.ts";
+import { toCurrentUser, type UserRow } from "../auth/users.ts";
 import { type listUsersInput, type updateUserInput, type userIdInput, usersCursor } from "./admin.schema.ts";
-import { keepAnActiveAdmin, serializable } from "./guard.ts";
-
-type FindMany = NonNullable<Parameters<Context["services"]["db"]["prisma"]["user"]["findMany"]>[0]>;
-type Where = NonNullable<FindMany["where"]>;
-type UserRow = Awaited<ReturnType<Context["services"]["db"]["prisma"]["user"]["findUniqueOrThrow"]>>;
+import { keepAnActiveAdmin } from "./guard.ts";
 
 const userNotFound = () => new AppError("USER_NOT_FOUND", "User not found.");
 
-const toAdminUser = (user: UserRow) => ({ ...toCurrentUser(user), is_active: user.isActive });
+const toAdminUser = (user: UserRow) => ({ ...toCurrentUser(user), is_active: user.is_active });
 
 /** Ordered by the lower-cased username (unique, indexed, code-point order on both databases), one page at a time. */
 export async function listUsers({ ctx, input }: Call<typeof listUsersInput>) {
-  // usernameKey and email are stored lower-cased, which is what the search compares with.
-  const search = literalSearch(input.q, ["usernameKey", "email"] as const);
-  const active = input.is_active === undefined ? undefined : input.is_active === "true";
-  const filter: Where = {
-    ...(input.role && { role: input.role }),
-    ...(active !== undefined && { isActive: active }),
-    ...search.where,
-  };
+  const after = decodeCursor(input.cursor, usersCursor)?.after;
+  let query = ctx.services.db.kysely.selectFrom("users").selectAll();
+  if (input.role) query = query.where("role", "=", input.role);
+  if (input.is_active !== undefined) query = query.where("is_active", "=", input.is_active === "true");
+  const { q } = input;
+  // username_key and email are stored lower-cased, which is what the search compares with.
+  if (q) query = query.where((eb) => containsText(eb, ["username_key", "email"], q));
+  if (after !== undefined) query = query.where("username_key", ">", after);
   // One row past the page tells whether another page follows.
-  const rows = await collectMatching({
-    wanted: input.limit + 1,
-    after: decodeCursor(input.cursor, usersCursor)?.after,
-    search,
-    read: (after, take) =>
-      ctx.services.db.prisma.user.findMany({
-        where: { AND: [filter, ...(after !== undefined ? [{ usernameKey: { gt: after } }] : [])] },
-        orderBy: { usernameKey: "asc" },
-        take,
-      }),
-    positionOf: (row) => row.usernameKey,
-  });
-  return success(toPage(rows, input.limit, toAdminUser, (row) => ({ after: row.usernameKey })));
+  const rows = await query.orderBy("username_key").limit(input.limit + 1).execute();
+  return success(toPage(rows, input.limit, toAdminUser, (row) => ({ after: row.username_key })));
 }
 
+/** The user with the counts of what they have, in one statement. */
 export async function getUser({ ctx, input }: Call<typeof userIdInput>) {
-  const user = await ctx.services.db.prisma.user.findUnique({ where: { id: input.user_id } });
+  const user = await ctx.services.db.kysely
+    .selectFrom("users")
+    .selectAll("users")
+    .select((eb) => [
+      eb.selectFrom("data_entries").select(eb.fn.countAll<number>().as("n")).whereRef("owner_id", "=", "users.id").as("data_entries"),
+      eb.selectFrom("tasks").select(eb.fn.countAll<number>().as("n")).whereRef("owner_id", "=", "users.id").as("tasks"),
+      eb
+        .selectFrom("sessions")
+        .select(eb.fn.countAll<number>().as("n"))
+        .whereRef("user_id", "=", "users.id")
+        .where("revoked_at", "is", null)
+        .where("expires_at", ">", new Date())
+        .as("active_sessions"),
+    ])
+    .where("users.id", "=", input.user_id)
+    .executeTakeFirst();
   if (!user) throw userNotFound();
-  const [dataEntries, tasks, activeSessions] = await Promise.all([
-    ctx.services.db.prisma.dataEntry.count({ where: { ownerId: user.id } }),
-    ctx.services.db.prisma.task.count({ where: { ownerId: user.id } }),
-    ctx.services.db.prisma.session.count({ where: { userId: user.id, revokedAt: null, expiresAt: { gt: new Date() } } }),
-  ]);
-  return success({ ...toAdminUser(user), counts: { data_entries: dataEntries, tasks, active_sessions: activeSessions } });
+  const counts = { data_entries: Number(user.data_entries), tasks: Number(user.tasks), active_sessions: Number(user.active_sessions) };
+  return success({ ...toAdminUser(user), counts });
 }
 
 /**
@@ -57,27 +54,37 @@ export async function getUser({ ctx, input }: Call<typeof userIdInput>) {
  * so their access and refresh tokens stop working at once (the auth check also refuses inactive users).
  */
 export async function updateUser({ ctx, input }: Call<typeof updateUserInput>) {
-  const updated = await serializable(ctx, async (tx) => {
-    const before = await tx.user.findUnique({ where: { id: input.user_id } });
-    if (!before) throw userNotFound();
-    const next = { role: input.role ?? before.role, isActive: input.is_active ?? before.isActive };
-    await keepAnActiveAdmin(tx, before, next);
-    const after = await tx.user.update({ where: { id: before.id }, data: next });
-    const revoked = next.isActive
-      ? 0
-      : (await tx.session.updateMany({ where: { userId: before.id, revokedAt: null }, data: { revokedAt: new Date() } })).count;
-    const changes = {
-      ...(next.role !== before.role && { role: { from: before.role, to: next.role } }),
-      ...(next.isActive !== before.isActive && { is_active: { from: before.isActive, to: next.isActive } }),
-    };
-    await appendAudit(tx, ctx.request, {
-      actorId: ctx.auth.user.id,
-      action: "admin.user.updated",
-      targetId: before.id,
-      details: { username: before.username, changes, revoked_sessions: revoked },
-    });
-    return after;
-  });
+  const updated = await ctx.services.db.transaction(
+    async (tx) => {
+      const before = await tx.selectFrom("users").selectAll().where("id", "=", input.user_id).executeTakeFirst();
+      if (!before) throw userNotFound();
+      const next = { role: input.role ?? before.role, is_active: input.is_active ?? before.is_active };
+      await keepAnActiveAdmin(tx, before, next);
+      const after = await tx.updateTable("users").set(next).where("id", "=", before.id).returningAll().executeTakeFirstOrThrow();
+      let revoked = 0;
+      if (!next.is_active) {
+        const { numUpdatedRows } = await tx
+          .updateTable("sessions")
+          .set({ revoked_at: new Date() })
+          .where("user_id", "=", before.id)
+          .where("revoked_at", "is", null)
+          .executeTakeFirst();
+        revoked = Number(numUpdatedRows);
+      }
+      const changes = {
+        ...(next.role !== before.role && { role: { from: before.role, to: next.role } }),
+        ...(next.is_active !== before.is_active && { is_active: { from: before.is_active, to: next.is_active } }),
+      };
+      await appendAudit(tx, ctx.request, {
+        actorId: ctx.auth.user.id,
+        action: "admin.user.updated",
+        targetId: before.id,
+        details: { username: before.username, changes, revoked_sessions: revoked },
+      });
+      return after;
+    },
+    { isolation: "serializable" },
+  );
   return success(toAdminUser(updated), "User updated.");
 }
 
@@ -87,21 +94,29 @@ export async function updateUser({ ctx, input }: Call<typeof updateUserInput>) {
  * An admin may delete themself unless they are the last active admin.
  */
 export async function deleteUser({ ctx, input }: Call<typeof userIdInput>) {
-  const imageKeys = await serializable(ctx, async (tx) => {
-    const target = await tx.user.findUnique({ where: { id: input.user_id } });
-    if (!target) throw userNotFound();
-    await keepAnActiveAdmin(tx, target, null);
-    const images = await tx.productImage.findMany({ where: { product: { sellerId: target.id } }, select: { storageKey: true } });
-    await tx.user.delete({ where: { id: target.id } });
-    // The username stays in the log (the row it named is gone); the email, personal data, does not.
-    await appendAudit(tx, ctx.request, {
-      actorId: ctx.auth.user.id,
-      action: "admin.user.deleted",
-      targetId: target.id,
-      details: { username: target.username, role: target.role },
-    });
-    return images.map((image) => image.storageKey);
-  });
+  const imageKeys = await ctx.services.db.transaction(
+    async (tx) => {
+      const target = await tx.selectFrom("users").selectAll().where("id", "=", input.user_id).executeTakeFirst();
+      if (!target) throw userNotFound();
+      await keepAnActiveAdmin(tx, target, null);
+      const images = await tx
+        .selectFrom("product_images")
+        .innerJoin("products", "products.id", "product_images.product_id")
+        .select("product_images.storage_key")
+        .where("products.seller_id", "=", target.id)
+        .execute();
+      await tx.deleteFrom("users").where("id", "=", target.id).execute();
+      // The username stays in the log (the row it named is gone); the email, personal data, does not.
+      await appendAudit(tx, ctx.request, {
+        actorId: ctx.auth.user.id,
+        action: "admin.user.deleted",
+        targetId: target.id,
+        details: { username: target.username, role: target.role },
+      });
+      return images.map((image) => image.storage_key);
+    },
+    { isolation: "serializable" },
+  );
   for (const key of imageKeys) await ctx.services.images.remove(key);
   return done("User deleted.");
 }
