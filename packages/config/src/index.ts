@@ -1,11 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 import dotenv from "dotenv";
 import { z } from "zod";
 
-export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+/**
+ * The repository's root folder, found from this package's place in it (not from this module's file, which a
+ * production bundle moves elsewhere).
+ */
+export const REPO_ROOT = path.resolve(path.dirname(createRequire(import.meta.url).resolve("@tessera/config/package.json")), "../..");
 
 const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max);

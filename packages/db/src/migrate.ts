@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { isPostgresUrl, sqliteFilePath } from "./url.ts";
@@ -9,7 +9,8 @@ import { isPostgresUrl, sqliteFilePath } from "./url.ts";
 // Prisma's own `migrate deploy` needs the native schema engine, which cannot be downloaded here,
 // so the committed migration files are applied by this runner, recording them in a table that
 // Prisma's CLI recognises (`_prisma_migrations`). Each database has its own migration folder.
-const MIGRATIONS_ROOT = fileURLToPath(new URL("../../../prisma/", import.meta.url));
+// Found from this package's place in the repository, not from this module's file (a production bundle moves it).
+const MIGRATIONS_ROOT = path.resolve(path.dirname(createRequire(import.meta.url).resolve("@tessera/db/package.json")), "../../prisma");
 
 export interface Migration {
   name: string;

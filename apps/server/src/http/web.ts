@@ -5,8 +5,15 @@ import accepts from "accepts";
 import type { Request, Response } from "./send.ts";
 import { staticFiles } from "./static-files.ts";
 
+/** apps/server: the nearest folder above this module with a package.json (src/http/ as source, dist/ when bundled). */
+function serverRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
+
 /** Where `npm run build` (vite, in apps/web) puts the web app. */
-export const WEB_DIST = fileURLToPath(new URL("../../../web/dist", import.meta.url));
+export const WEB_DIST = path.resolve(serverRoot(), "../web/dist");
 
 /** The server's own paths: never answered with the app, so their own routes and JSON 404s stay as they are. */
 export const SERVER_PATHS = /^\/(api|trpc|docs|healthz|readyz)(\/|$)/i;
