@@ -2,6 +2,7 @@
  * The floor: the cheapest server that can answer `GET /api/data/{key}` as Tessera does. Plain node:http,
  * the HS256 access token verified by hand (node:crypto), one prepared better-sqlite3 statement, JSON out.
  * No session check, no logging, no validation framework: what Node itself can do on this machine.
+ * `GET /healthz` here is bare node:http answering a constant JSON body: the yardstick of Tessera's /healthz.
  *
  * Run as its own process: `tsx bench/floor.ts` with FLOOR_DB (SQLite file), JWT_SECRET and PORT; it prints
  * `listening <url>` once ready. bench/run.ts compares every scenario to it.
@@ -44,6 +45,7 @@ export function createFloorServer(options: { databaseFile: string; secret: strin
   );
   const server = createServer((req, res) => {
     const url = req.url ?? "";
+    if (url === "/healthz") return send(res, 200, { status: "success" });
     if (req.method !== "GET" || !url.startsWith(PATH_PREFIX)) return send(res, 404, { status: "error", code: "NOT_FOUND" });
     const authorization = req.headers.authorization ?? "";
     const userId = authorization.startsWith("Bearer ") ? verifyAccessToken(authorization.slice(7), options.secret) : null;

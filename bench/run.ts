@@ -12,9 +12,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { buildServer } from "../apps/server/scripts/build.mjs";
 import { measure, type Result, type Scenario } from "./load.ts";
+import { postgresMicro, sqliteMicro } from "./micro.ts";
 import { type Process, startFloor, startTessera } from "./processes.ts";
-import { type PassResults, resultsTable, targets } from "./report.ts";
+import { type Floor, type PassResults, resultsTable, targets } from "./report.ts";
 import { BATCH_SIZE, requests } from "./scenarios.ts";
 import { addBulkKeys, KEYS, login, seedUser, TASKS, throwawayPostgres } from "./seed.ts";
 
@@ -37,7 +39,12 @@ const load = { connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: 1 };
 const PROFILE_DIR = path.resolve("bench/profiles");
 
 const NAMES = {
+  healthz: "GET /healthz",
   getData: "REST GET /api/data/{key}",
+  trpcGet: "tRPC data.get",
+  putData: "REST PUT /api/data/{key}",
+  listTasks: "REST GET /api/tasks/?limit=20",
+  createTask: "REST POST /api/tasks/",
   calmReads: `GET data at ${STORM_READ_RATE} req/s`,
   stormReads: `GET data at ${STORM_READ_RATE} req/s during ${LOGINS} concurrent logins`,
   large: `GET data, ${LARGE_TABLE.toLocaleString("en")} rows in data_entries`,
@@ -78,22 +85,30 @@ async function loginStorm(url: string, username: string, until: Promise<unknown>
 
 async function runPass(database: PassResults["database"], databaseUrl: string, work: string, secret: string, onSeeded?: (url: string, token: string) => Promise<void>): Promise<PassResults> {
   const name = database.toLowerCase();
-  const server = await startTessera(serverEnv(work, databaseUrl, secret), path.join(work, `${name}-server.log`), args["cpu-prof"] ? PROFILE_DIR : undefined);
+  const env = serverEnv(work, databaseUrl, secret);
+  const logFile = path.join(work, `${name}-server.log`);
+  // The first start migrates the new database; the seeded user is then measured by a second, cold start.
+  const first = await startTessera(env, logFile);
+  log(`${database}: seeding ${KEYS} keys and ${TASKS} tasks`);
+  const user = await seedUser(first.url);
+  await first.stop();
+  const micro = await (database === "SQLite" ? sqliteMicro(databaseUrl.slice("file:".length), user.username) : postgresMicro(databaseUrl, user.username));
+  log(`${database}: a single-row read: ${micro.rawMicros.toFixed(1)} µs raw, ${micro.layerMicros.toFixed(1)} µs through @tessera/db`);
+  const server = await startTessera(env, logFile, args["cpu-prof"] ? PROFILE_DIR : undefined);
   try {
-    log(`${database}: server pid ${server.pid} at ${server.url}; seeding ${KEYS} keys and ${TASKS} tasks`);
-    const user = await seedUser(server.url);
+    log(`${database}: server pid ${server.pid} at ${server.url}, answering /readyz ${server.startedInMs.toFixed(0)} ms after its start`);
     await onSeeded?.(server.url, user.accessToken);
     const scenario = (label: string, next: Scenario["next"], extra: Partial<Scenario> = {}): Scenario => ({
       name: label, url: server.url, next, headers: { authorization: `Bearer ${user.accessToken}` }, serverCpuMs: server.cpuMs, ...extra,
     });
     const plan: Scenario[] = [
-      scenario("GET /healthz", requests.healthz, { headers: {} }),
+      scenario(NAMES.healthz, requests.healthz, { headers: {} }),
       scenario(NAMES.getData, requests.getData),
-      scenario("tRPC data.get", requests.trpcGet),
+      scenario(NAMES.trpcGet, requests.trpcGet),
       scenario(NAMES.trpcBatch, requests.trpcBatch, { itemsPerRequest: BATCH_SIZE }),
-      scenario("REST GET /api/tasks/?limit=20", requests.listTasks),
-      scenario("REST PUT /api/data/{key}", requests.putData),
-      scenario("REST POST /api/tasks/", requests.createTask),
+      scenario(NAMES.listTasks, requests.listTasks),
+      scenario(NAMES.putData, requests.putData),
+      scenario(NAMES.createTask, requests.createTask),
     ];
     const wanted = (name: string) => args.match === undefined || name.includes(args.match);
     const scenarios: Result[] = [];
@@ -118,19 +133,21 @@ async function runPass(database: PassResults["database"], databaseUrl: string, w
       log(`${database}: GET data with ${rows.toLocaleString("en")} rows`);
       large = { reads: await measure(scenario(NAMES.large, requests.getData), load), rows };
     }
-    return { database, scenarios, storm, large, memory: server.memory() };
+    return { database, scenarios, storm, large, memory: server.memory(), coldStartMs: server.startedInMs, micro };
   } finally {
     const code = await server.stop();
     if (code !== 0) log(`${database}: the server exited with ${code}`);
   }
 }
 
-async function measureFloor(databaseFile: string, work: string, secret: string, token: string): Promise<Result> {
+async function measureFloor(databaseFile: string, work: string, secret: string, token: string): Promise<Floor> {
   const floor: Process = await startFloor({ FLOOR_DB: databaseFile, JWT_SECRET: secret }, path.join(work, "floor.log"));
   try {
     log(`floor: pid ${floor.pid} at ${floor.url}`);
     const scenario = { name: "floor GET /api/data/{key}", url: floor.url, next: requests.getData, headers: { authorization: `Bearer ${token}` }, serverCpuMs: floor.cpuMs };
-    return await measure(scenario, load);
+    const getData = await measure(scenario, load);
+    const bare = await measure({ name: "bare node:http GET /healthz", url: floor.url, next: requests.healthz, serverCpuMs: floor.cpuMs }, load);
+    return { getData, bare };
   } finally {
     await floor.stop();
   }
@@ -142,7 +159,9 @@ async function main() {
   if (args["cpu-prof"]) mkdirSync(PROFILE_DIR, { recursive: true });
   const secret = randomBytes(48).toString("base64url");
   const passes: PassResults[] = [];
-  let floor: Result | undefined;
+  let floor: Floor | undefined;
+  log("building the server (apps/server/dist/main.js)");
+  await buildServer();
   try {
     const sqliteFile = path.join(work, "tessera.db");
     // The floor reads the SQLite pass's seeded rows, while the Tessera server is up but idle.
@@ -171,12 +190,14 @@ async function main() {
     if (!pass.storm) continue;
     console.log(
       `\n${pass.database}: ${pass.storm.logins} logins during the storm (median ${pass.storm.loginP50.toFixed(0)} ms); ` +
-        `server RSS ${pass.memory.rssMB.toFixed(0)} MB at the end, peak ${pass.memory.peakMB.toFixed(0)} MB`,
+        `server RSS ${pass.memory.rssMB.toFixed(0)} MB at the end, peak ${pass.memory.peakMB.toFixed(0)} MB; ` +
+        `cold start to /readyz ${pass.coldStartMs.toFixed(0)} ms; a single-row read ${pass.micro.rawMicros.toFixed(1)} µs raw, ` +
+        `${pass.micro.layerMicros.toFixed(1)} µs through @tessera/db`,
     );
   }
   console.log(`\nTotal time: ${((Date.now() - started) / 1000).toFixed(0)} s`);
   if (args.json) writeFileSync(args.json, JSON.stringify({ floor, passes }, null, 2));
-  const failed = [...(floor ? [floor] : []), ...passes.flatMap((pass) => [...pass.scenarios, ...(pass.storm ? [pass.storm.calm, pass.storm.reads] : []), ...(pass.large ? [pass.large.reads] : [])])].some((r) => r.failures > 0);
+  const failed = [...(floor ? [floor.getData, floor.bare] : []), ...passes.flatMap((pass) => [...pass.scenarios, ...(pass.storm ? [pass.storm.calm, pass.storm.reads] : []), ...(pass.large ? [pass.large.reads] : [])])].some((r) => r.failures > 0);
   if (failed) {
     console.error("Some requests failed (non-2xx or connection errors): the numbers above are not valid.");
     process.exitCode = 1;
