@@ -5,7 +5,8 @@ import { useFocusFirstInvalid } from "../../forms/useFocusFirstInvalid.ts";
 import { useStartOver } from "../../forms/useStartOver.ts";
 import type { Entry } from "./useData.ts";
 
-const FIELDS = ["key", "value"] as const;
+/** The API's field names, and their labels on this form. */
+const FIELDS = { key: "Key", value: "Value" };
 
 interface EntryFormProps {
   /** The entry being edited (its key cannot change), or undefined for a new one. */
