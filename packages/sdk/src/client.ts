@@ -15,7 +15,10 @@ export type { EventSourceConstructor };
 export type FetchLike = NonNullable<HTTPBatchLinkOptions<TesseraRouter["_def"]["_config"]["$types"]>["fetch"]>;
 
 export interface TesseraClientOptions {
-  /** The server's base URL (`https://api.example.com`); calls go to `<url>/trpc`. A URL ending in `/trpc` is used as is. */
+  /**
+   * The server's base URL (`https://api.example.com`): procedures go to `<url>/trpc`, the image upload to
+   * `<url>/api/…`. A URL ending in `/trpc` is taken for the same server.
+   */
   url: string;
   /** The global `fetch` by default. */
   fetch?: FetchLike | undefined;
