@@ -4,6 +4,7 @@ import { FormAlert, SelectField, TextAreaField, TextField } from "../../forms/fi
 import { NO_PROBLEMS, toProblems } from "../../forms/problems.ts";
 import { useFocusFirstInvalid } from "../../forms/useFocusFirstInvalid.ts";
 import { useStartOver } from "../../forms/useStartOver.ts";
+import { useSubmitting } from "../../forms/useSubmitting.ts";
 import { fromLocalInput, toLocalInput } from "../../lib/dates.ts";
 import { PRIORITY_OPTIONS, type Priority, type Status, STATUS_OPTIONS } from "./options.ts";
 import type { TaskCreateInput } from "./useTasks.ts";
@@ -37,7 +38,9 @@ function readForm(form: HTMLFormElement): TaskCreateInput {
 }
 
 /** New task and edit task alike; key it by the task's id so that switching tasks starts from fresh values. */
-export function TaskForm({ id, task, onSave, error, pending, onCancel }: TaskFormProps) {
+export function TaskForm({ id, task, onSave, error, pending: saving, onCancel }: TaskFormProps) {
+  const [submitting, submit] = useSubmitting();
+  const pending = saving || submitting;
   const form = useRef<HTMLFormElement>(null);
   const problems = error ? toProblems(error, FIELDS) : NO_PROBLEMS;
   useFocusFirstInvalid(form, error);
@@ -47,7 +50,8 @@ export function TaskForm({ id, task, onSave, error, pending, onCancel }: TaskFor
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     // A new task's form empties once the task is saved, ready for the next; a failure keeps what was typed.
-    onSave(readForm(event.currentTarget)).then(() => !task && startOver(), () => undefined);
+    const values = readForm(event.currentTarget);
+    void submit(() => onSave(values).then(() => !task && startOver(), () => undefined));
   };
 
   return (
