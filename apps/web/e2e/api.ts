@@ -1,5 +1,6 @@
 /** Setting the stage over the REST API (the contract), so each test drives the screens only for what it checks. */
 import { randomUUID } from "node:crypto";
+import { createTesseraClient, type TesseraClient } from "@tessera/sdk";
 import { expect, inject } from "vitest";
 import type { Page } from "playwright-core";
 
@@ -46,4 +47,14 @@ export async function signIn(page: Page, username: string, password = PASSWORD) 
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("heading", { name: "Tasks" }).waitFor();
+}
+
+/**
+ * The SDK, as a Node program uses it, signed in as `username`: for what the plain REST calls above do not do, the
+ * image upload (its helper: multipart, a Node Buffer) and a checkout with its Idempotency-Key.
+ */
+export async function sdkAs(username: string, password = PASSWORD): Promise<TesseraClient> {
+  const tessera = createTesseraClient({ url: inject("baseUrl") });
+  await tessera.login({ username, password });
+  return tessera;
 }

@@ -24,7 +24,8 @@ describe("register and sign in", () => {
     await expectText(fieldError(page, "Password"), /^Password must contain at least 8 characters, an upper-case letter, a digit, a special character\.$/);
     await expectText(fieldError(page, "Age (optional)"), "Age must be a positive integer.");
     await expectText(fieldError(page, "Gender"), "This field is required.");
-    await expectText(page.getByRole("alert"), /^Invalid request\. .*Invalid fields: username, email\./);
+    // The API's summary, naming the fields by their labels.
+    await expectText(page.getByRole("alert"), /^Invalid request\. .*Invalid fields: Username, Email\./);
     await screenshot(page, "register");
 
     const username = uniqueName("grace");

@@ -44,9 +44,9 @@ export function useBrowser() {
   };
 
   return {
-    /** A new browser profile (signed out), 1280×800, English, UTC. */
-    async newContext(): Promise<BrowserContext> {
-      const context = await browser!.newContext({ baseURL: inject("baseUrl"), viewport: { width: 1280, height: 800 }, locale: "en-GB", timezoneId: "UTC" });
+    /** A new browser profile (signed out), 1280×800 unless told (a phone: 390×844), English, UTC. */
+    async newContext(viewport = { width: 1280, height: 800 }): Promise<BrowserContext> {
+      const context = await browser!.newContext({ baseURL: inject("baseUrl"), viewport, locale: "en-GB", timezoneId: "UTC" });
       context.setDefaultTimeout(15_000);
       context.on("page", watch);
       contexts.push(context);

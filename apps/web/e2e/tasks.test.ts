@@ -57,6 +57,11 @@ describe("task board", () => {
 
     await page.getByRole("button", { name: "Delete Publish the release notes" }).click();
     await expectGone(edited);
+    // Nothing filtered and nothing left: the empty board of a new user, which leads to the form.
+    await expectText(page.locator(".empty p"), "No tasks yet.");
+    await page.getByRole("button", { name: "Add your first task" }).click();
+    expect(await form.getByLabel("Title").evaluate((input) => input === document.activeElement)).toBe(true);
+    await page.getByLabel("Search").fill("nothing like this");
     await expectText(page.locator(".empty"), "No tasks match.");
   });
 

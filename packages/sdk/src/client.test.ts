@@ -139,6 +139,22 @@ describe("tasks.onChange", () => {
     await vi.waitFor(() => expect(server.services.taskEvents.subscriberCount()).toBe(0), { timeout: 5000 });
   });
 
+  it("works on Node 20 with no EventSource passed: the SDK brings its own (the eventsource package)", async () => {
+    // This is the runtime the test is about: Node 20 has no global EventSource.
+    expect((globalThis as { EventSource?: unknown }).EventSource).toBeUndefined();
+    const { tessera } = await signedIn(server, { EventSource: undefined });
+    const live = watchTasks(tessera);
+    try {
+      await live.started;
+      await vi.waitFor(() => expect(server.services.taskEvents.subscriberCount()).toBe(1), { timeout: 5000 });
+      const { data: task } = await tessera.tasks.create.mutate({ title: "Heard without an EventSource option" });
+      expect(await live.waitFor(1)).toEqual([{ type: "created", task }]);
+      expect(live.errors).toEqual([]);
+    } finally {
+      live.stop();
+    }
+  });
+
   it("refuses a subscription without a session with INVALID_TOKEN, as a TesseraError", async () => {
     const live = watchTasks(client(server));
     try {

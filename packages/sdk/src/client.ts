@@ -2,24 +2,32 @@ import {
   createTRPCClient, type HTTPBatchLinkOptions, httpBatchLink, httpLink, httpSubscriptionLink, splitLink, type TRPCClient,
 } from "@trpc/client";
 import { toTesseraError } from "./errors.ts";
+import { deferredEventSource, type EventSourceConstructor, resolveEventSource } from "./event-source.ts";
 import { authLink, bearerHeaders, idempotencyKeyOf, keyedHeaders } from "./links.ts";
 import type { LoginInput, RegisterInput, TesseraRouter, User } from "./router.ts";
 import { createSession, toTokens } from "./session.ts";
 import { memoryTokenStore, type TesseraTokens, type TokenStore } from "./token-store.ts";
+import { imageUploader, type ImageData, type UploadedImage, type UploadImageOptions } from "./upload.ts";
+
+export type { EventSourceConstructor };
 
 /** The `fetch` the client calls: the global one by default. */
 export type FetchLike = NonNullable<HTTPBatchLinkOptions<TesseraRouter["_def"]["_config"]["$types"]>["fetch"]>;
-/** An `EventSource` class: the browser's, or e.g. the `eventsource` package's on Node 20. */
-export type EventSourceConstructor = NonNullable<Parameters<typeof httpSubscriptionLink>[0]["EventSource"]>;
 
 export interface TesseraClientOptions {
-  /** The server's base URL (`https://api.example.com`); calls go to `<url>/trpc`. A URL ending in `/trpc` is used as is. */
+  /**
+   * The server's base URL (`https://api.example.com`): procedures go to `<url>/trpc`, the image upload to
+   * `<url>/api/…`. A URL ending in `/trpc` is taken for the same server.
+   */
   url: string;
   /** The global `fetch` by default. */
   fetch?: FetchLike | undefined;
   /** Where tokens live: memoryTokenStore() by default; localStorageTokenStore() keeps a browser signed in. */
   tokenStore?: TokenStore | undefined;
-  /** For subscriptions: `globalThis.EventSource` by default. Node 20 has none: pass the `eventsource` package's. */
+  /**
+   * For subscriptions: `globalThis.EventSource` by default, and where there is none (Node 20) the `eventsource`
+   * package's, which the SDK depends on and loads on the first subscription.
+   */
   EventSource?: EventSourceConstructor | undefined;
   /** Called whenever the stored tokens change: login, refresh, logout, or a refresh the server refused (`null`). */
   onTokensChange?: ((tokens: TesseraTokens | null) => void) | undefined;
@@ -40,6 +48,12 @@ export interface TesseraAuth {
   getTokens(): Promise<TesseraTokens | null>;
   /** Stores tokens obtained elsewhere (e.g. handed over by a server-rendered page), or clears them with `null`. */
   setTokens(tokens: TesseraTokens | null): Promise<void>;
+  /**
+   * Uploads an image of one of your products (`POST /api/products/{id}/images`, multipart): a File or Blob, or bytes
+   * such as a Node Buffer. Resolves with the stored image; rejects with a TesseraError (`UNSUPPORTED_MEDIA_TYPE`,
+   * `IMAGE_TOO_LARGE`, `TOO_MANY_IMAGES`, `PRODUCT_NOT_FOUND`, …). Refreshes the tokens like any call.
+   */
+  uploadProductImage(productId: string, image: ImageData, options?: UploadImageOptions): Promise<UploadedImage>;
 }
 
 /** The typed client of every procedure, plus the auth helpers. Every failure rejects with a TesseraError. */
@@ -50,18 +64,16 @@ export type TesseraClient = TRPCClient<TesseraRouter> & TesseraAuth;
 type NoClash<Names extends never> = Names;
 type HelpersDoNotClash = NoClash<keyof TesseraAuth & keyof TesseraRouter["_def"]["record"]>;
 
-const trpcUrl = (url: string) => {
-  const base = url.replace(/\/+$/, "");
-  return base.endsWith("/trpc") ? base : `${base}/trpc`;
-};
-
-const NO_EVENT_SOURCE =
-  "Subscriptions need an EventSource and this runtime has none: pass one to createTesseraClient " +
-  "(on Node 20, the EventSource class of the `eventsource` package).";
+/** The server's root, from the `url` option (which may end in `/trpc`). */
+const serverRoot = (url: string) => url.replace(/\/+$/, "").replace(/\/trpc$/, "");
 
 export function createTesseraClient(options: TesseraClientOptions): TesseraClient {
-  const url = trpcUrl(options.url);
-  const EventSource = options.EventSource;
+  const url = `${serverRoot(options.url)}/trpc`;
+  // Resolved before each subscription connects (authLink awaits it); read by the EventSource tRPC constructs.
+  let EventSource: EventSourceConstructor | undefined;
+  const prepareSubscription = async () => {
+    EventSource = await resolveEventSource(options.EventSource);
+  };
   const session = createSession({
     store: options.tokenStore ?? memoryTokenStore(),
     // Goes through the same links; auth.refresh is a credential call, so it is neither authorised nor retried.
@@ -71,7 +83,7 @@ export function createTesseraClient(options: TesseraClientOptions): TesseraClien
 
   const trpc: TRPCClient<TesseraRouter> = createTRPCClient<TesseraRouter>({
     links: [
-      authLink(session, () => (EventSource ?? (globalThis as { EventSource?: unknown }).EventSource ? undefined : NO_EVENT_SOURCE)),
+      authLink(session, prepareSubscription),
       splitLink({
         condition: (op) => op.type === "subscription",
         true: httpSubscriptionLink({
@@ -81,8 +93,7 @@ export function createTesseraClient(options: TesseraClientOptions): TesseraClien
             const token = await session.accessToken();
             return token ? { authorization: `Bearer ${token}` } : {};
           },
-          // Undefined falls back to globalThis.EventSource, looked up per subscription.
-          ...(EventSource && { EventSource }),
+          EventSource: deferredEventSource(() => EventSource),
         }),
         false: splitLink({
           condition: (op) => idempotencyKeyOf(op) !== undefined,
@@ -114,6 +125,7 @@ export function createTesseraClient(options: TesseraClientOptions): TesseraClien
     refresh: () => session.refresh(),
     getTokens: () => session.tokens(),
     setTokens: (tokens) => session.replace(tokens),
+    uploadProductImage: imageUploader(`${serverRoot(options.url)}/api`, session, options.fetch),
   };
 
   // The tRPC client is a proxy that answers any property with a procedure path; the helpers are looked up first.

@@ -1,7 +1,7 @@
 /** Every failure is a TesseraError carrying the contract's code, message and details (API.md). */
 import { TRPCClientError } from "@trpc/client";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { client, countingFetch, liveServer, newUser, signedIn, type TestServer, watchTasks } from "../test/helpers.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { client, countingFetch, liveServer, newUser, signedIn, type TestServer } from "../test/helpers.ts";
 import { toTesseraError } from "./errors.ts";
 import { createTesseraClient, isTesseraError, TesseraError } from "./index.ts";
 
@@ -85,14 +85,6 @@ describe("errors without a contract answer: NETWORK_ERROR", () => {
     expect(error.code).toBe("NETWORK_ERROR");
   });
 
-  it("for a subscription when the runtime has no EventSource (Node 20) and none was given", async () => {
-    expect((globalThis as { EventSource?: unknown }).EventSource).toBeUndefined();
-    const { tessera } = await signedIn(server, { EventSource: undefined });
-    const live = watchTasks(tessera);
-    await vi.waitFor(() => expect(live.errors).toHaveLength(1));
-    expect(live.errors[0]).toMatchObject({ name: "TesseraError", code: "NETWORK_ERROR", message: expect.stringMatching(/eventsource/) });
-    live.stop();
-  });
 });
 
 describe("toTesseraError", () => {

@@ -1,6 +1,7 @@
 export {
   createTesseraClient, type EventSourceConstructor, type FetchLike, type TesseraAuth, type TesseraClient, type TesseraClientOptions,
 } from "./client.ts";
+export type { ImageData, UploadedImage, UploadImageOptions } from "./upload.ts";
 export { isTesseraError, TesseraError, type TesseraErrorCode, type TesseraErrorOptions } from "./errors.ts";
 export {
   localStorageTokenStore, type LocalStorageTokenStoreOptions, memoryTokenStore, type StorageLike, type TesseraTokens, type TokenStore,

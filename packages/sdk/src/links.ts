@@ -1,6 +1,6 @@
 import type { Operation, TRPCLink } from "@trpc/client";
 import type { Observable, Observer, Unsubscribable } from "@trpc/server/observable";
-import { localError, toTesseraError } from "./errors.ts";
+import { toTesseraError } from "./errors.ts";
 import type { TesseraRouter } from "./router.ts";
 import type { Session } from "./session.ts";
 
@@ -57,7 +57,7 @@ function observable<T, E>(start: (observer: Observer<T, E>) => () => void): Obse
  * A subscription may retry again once it has received data: a reconnection much later (tRPC's SSE link reconnects
  * after network trouble) can find the access token expired, and deserves its own refresh.
  */
-export function authLink(session: Session, subscriptionProblem: () => string | undefined): TRPCLink<TesseraRouter> {
+export function authLink(session: Session, prepareSubscription: () => Promise<unknown>): TRPCLink<TesseraRouter> {
   return () => ({ op, next }) =>
     observable((observer) => {
       // A context of its own, so that headers() can note the token on it without touching the caller's object.
@@ -93,13 +93,14 @@ export function authLink(session: Session, subscriptionProblem: () => string | u
 
       const start = () => {
         if (op.type !== "subscription") return send();
-        const problem = subscriptionProblem();
-        if (problem) return observer.error(localError("NETWORK_ERROR", problem));
-        // connectionParams reads the token when the EventSource connects; note it here, where the op is at hand.
-        session.accessToken().then((token) => {
+        // The EventSource class first (Node 20 loads one, see event-source.ts); then the token: connectionParams
+        // reads it when the EventSource connects, and it is noted here, where the op is at hand.
+        prepareSubscription().then(() => session.accessToken()).then((token) => {
           context[SENT_TOKEN] = token;
           if (!stopped) send();
-        }, (cause) => observer.error(toTesseraError(cause)));
+        }, (cause) => {
+          if (!stopped) observer.error(toTesseraError(cause));
+        });
       };
 
       start();

@@ -1,16 +1,17 @@
 import { Navigate, Outlet, useLocation } from "react-router";
 import { useSession } from "./session.tsx";
 
-function Loading() {
-  return <p role="status">Loading…</p>;
+/** While the session is not known (loading, or the server unreachable: Layout says so), screens wait. */
+function Waiting({ unreachable }: { unreachable: boolean }) {
+  return unreachable ? null : <p role="status">Loading…</p>;
 }
 
 /** Screens for signed-in users: anyone else goes to the login screen, and comes back after signing in. */
 export function RequireUser() {
-  const { user } = useSession();
+  const { status } = useSession();
   const location = useLocation();
-  if (user === undefined) return <Loading />;
-  if (user === null) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  if (status === "loading" || status === "unreachable") return <Waiting unreachable={status === "unreachable"} />;
+  if (status === "signed-out") return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   return <Outlet />;
 }
 
@@ -36,9 +37,9 @@ const nextPage = (search: string) => {
 
 /** Sign-in and sign-up: a signed-in user is sent on to the app (so signing in ends here too). */
 export function RequireGuest() {
-  const { user } = useSession();
+  const { status } = useSession();
   const location = useLocation();
-  if (user === undefined) return <Loading />;
-  if (user !== null) return <Navigate to={nextPage(location.search)} replace />;
+  if (status === "loading" || status === "unreachable") return <Waiting unreachable={status === "unreachable"} />;
+  if (status === "signed-in") return <Navigate to={nextPage(location.search)} replace />;
   return <Outlet />;
 }

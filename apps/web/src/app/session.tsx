@@ -1,40 +1,60 @@
-import { type CurrentUser, type LoginInput } from "@tessera/sdk";
+import { type CurrentUser, isTesseraError, type LoginInput } from "@tessera/sdk";
+import { useTRPC } from "@tessera/sdk/react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { createContext, type ReactNode, useContext, useEffect, useMemo } from "react";
-import { onSignedInChange, tessera } from "./tessera.ts";
+import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from "react";
+import { hasTokens, onSignedInChange, tessera } from "./tessera.ts";
+
+/**
+ * - `loading`: this browser holds tokens and `auth.me` is on its way: who is signed in is not known yet.
+ * - `unreachable`: it holds tokens but `auth.me` failed without the server refusing them (the server cannot be
+ *   reached, or is failing): the session is kept, and `auth.me` is asked again until it answers.
+ */
+export type SessionStatus = "loading" | "signed-in" | "signed-out" | "unreachable";
 
 export interface Session {
-  /** `undefined` while the first `me` call is on its way, `null` when signed out. */
+  status: SessionStatus;
+  /** The signed-in user; `null` when signed out, `undefined` while loading or unreachable. */
   user: CurrentUser | null | undefined;
+  /** What went wrong, when unreachable. */
+  problem: string | null;
+  /** Asks `auth.me` again now (it is asked every few seconds anyway while unreachable). */
+  retry(): void;
   login(input: LoginInput): Promise<void>;
   logout(): Promise<void>;
 }
 
 const SessionContext = createContext<Session | null>(null);
-/** The query of who is signed in; invalidate it when the user's role changes. */
-export const ME = ["me"] as const;
+const RETRY_MS = 5000;
 
-/** Who is signed in: `auth.me` when the client holds tokens, kept in step with sign-ins and sign-outs in other tabs. */
+const problemOf = (error: unknown) =>
+  isTesseraError(error) && error.code === "NETWORK_ERROR"
+    ? "The server cannot be reached."
+    : `The server could not say who is signed in: ${error instanceof Error ? error.message : String(error)}`;
+
+/** Who is signed in: `auth.me` while the client holds tokens, kept in step with sign-ins and sign-outs in other tabs. */
 export function SessionProvider({ children }: { children: ReactNode }) {
+  const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const me = useQuery({
-    queryKey: ME,
-    queryFn: async () => ((await tessera.getTokens()) ? (await tessera.auth.me.query()).data : null),
-    staleTime: Infinity,
-    retry: false,
-  });
+  const [signedIn, setSignedIn] = useState(hasTokens);
+  const me = useQuery(
+    trpc.auth.me.queryOptions(undefined, {
+      enabled: signedIn,
+      staleTime: Infinity,
+      select: (answer) => answer.data,
+      refetchInterval: (query) => (query.state.status === "error" ? RETRY_MS : false),
+    }),
+  );
 
   useEffect(() => {
-    // Signed out by the client itself (a refused refresh) or, through localStorage, by another tab.
-    const signedOut = () => {
-      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== ME[0] });
-      queryClient.setQueryData(ME, null);
+    // Nothing of the previous user stays in the cache.
+    const follow = (now: boolean) => {
+      setSignedIn(now);
+      if (!now) queryClient.removeQueries();
     };
-    const stopListening = onSignedInChange((signedIn) => !signedIn && signedOut());
+    // Signed in or out by this tab's client (a refused refresh included), or, through localStorage, by another tab.
+    const stopListening = onSignedInChange(follow);
     const onStorage = (event: StorageEvent) => {
-      if (event.key !== "tessera.tokens") return;
-      if (event.newValue === null) signedOut();
-      else if (event.oldValue === null) void queryClient.invalidateQueries({ queryKey: ME }); // signed in over there
+      if (event.key === "tessera.tokens" && (event.newValue === null) !== (event.oldValue === null)) follow(event.newValue !== null);
     };
     window.addEventListener("storage", onStorage);
     return () => {
@@ -43,22 +63,26 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     };
   }, [queryClient]);
 
+  const status: SessionStatus = !signedIn ? "signed-out" : me.data ? "signed-in" : me.isError ? "unreachable" : "loading";
+  const { refetch } = me;
   const session = useMemo<Session>(
     () => ({
-      user: me.isError ? null : me.data,
+      status,
+      user: status === "signed-out" ? null : status === "signed-in" ? me.data : undefined,
+      problem: status === "unreachable" ? problemOf(me.error) : null,
+      retry: () => void refetch(),
       async login(input) {
+        queryClient.removeQueries();
         await tessera.login(input);
-        queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== ME[0] });
-        await queryClient.fetchQuery({ queryKey: ME, queryFn: async () => (await tessera.auth.me.query()).data });
+        await queryClient.fetchQuery(trpc.auth.me.queryOptions(undefined, { staleTime: Infinity }));
       },
       async logout() {
         // The tokens are cleared even when the server cannot be told; the screen follows either way.
         await tessera.logout().catch(() => undefined);
-        queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== ME[0] });
-        queryClient.setQueryData(ME, null);
+        queryClient.removeQueries();
       },
     }),
-    [me.data, me.isError, queryClient],
+    [status, me.data, me.error, refetch, queryClient, trpc],
   );
 
   return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;

@@ -5,6 +5,7 @@ import { QueryError } from "../../components/QueryError.tsx";
 import { useDebouncedValue } from "../../components/useDebouncedValue.ts";
 import { SelectField, TextField } from "../../forms/fields.tsx";
 import { type AdminUser, useUserMutations, useUsers } from "./useUsers.ts";
+import { TableBox } from "../../components/TableBox.tsx";
 
 const PAGE_SIZE = 20;
 const ROLES = [
@@ -29,13 +30,13 @@ export function AdminUsersScreen() {
   const change = (user: AdminUser, patch: { role?: Role; is_active?: boolean }) => {
     setNotice(null);
     remove.reset();
-    update.mutate({ user_id: user.user_id, ...patch }, { onSuccess: (changed) => setNotice(`${changed.username} updated.`) });
+    update.mutate({ user_id: user.user_id, ...patch }, { onSuccess: (changed) => setNotice(`${changed.data.username} updated.`) });
   };
   const onDelete = (user: AdminUser) => {
     if (!window.confirm(`Delete ${user.username} with all their data, tasks and sessions?`)) return;
     setNotice(null);
     update.reset();
-    remove.mutate(user, { onSuccess: () => setNotice(`${user.username} deleted.`) });
+    remove.mutate({ user_id: user.user_id }, { onSuccess: () => setNotice(`${user.username} deleted.`) });
   };
 
   return (
@@ -51,40 +52,42 @@ export function AdminUsersScreen() {
       {list.isPending && <p role="status">Loading users…</p>}
       {list.data && list.data.items.length === 0 && <p className="empty">No users match.</p>}
       {list.data && list.data.items.length > 0 && (
-        <table className="list">
-          <caption className="visually-hidden">Users</caption>
-          <thead>
-            <tr>
-              <th scope="col">Username</th>
-              <th scope="col">Email</th>
-              <th scope="col">Name</th>
-              <th scope="col">Role</th>
-              <th scope="col">Account</th>
-              <th scope="col"><span className="visually-hidden">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((user) => (
-              <tr key={user.user_id}>
-                <th scope="row">{user.username}{user.user_id === me?.user_id && <small className="description">(you)</small>}</th>
-                <td>{user.email}</td>
-                <td>{user.full_name}</td>
-                <td>
-                  <select aria-label={`Role of ${user.username}`} value={user.role} onChange={(event) => change(user, { role: event.target.value as Role })}>
-                    {ROLES.map((role) => <option key={role.value} value={role.value}>{role.label}</option>)}
-                  </select>
-                </td>
-                <td><span className={`badge ${user.is_active ? "account-active" : "account-inactive"}`}>{user.is_active ? "Active" : "Deactivated"}</span></td>
-                <td className="row-actions">
-                  <button type="button" className="secondary" onClick={() => change(user, { is_active: !user.is_active })}>
-                    {user.is_active ? "Deactivate" : "Activate"}<span className="visually-hidden"> {user.username}</span>
-                  </button>
-                  <button type="button" className="danger" aria-label={`Delete ${user.username}`} onClick={() => onDelete(user)}>Delete</button>
-                </td>
+        <TableBox label="Users">
+          <table className="list">
+            <caption className="visually-hidden">Users</caption>
+            <thead>
+              <tr>
+                <th scope="col">Username</th>
+                <th scope="col">Email</th>
+                <th scope="col">Name</th>
+                <th scope="col">Role</th>
+                <th scope="col">Account</th>
+                <th scope="col"><span className="visually-hidden">Actions</span></th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {list.data.items.map((user) => (
+                <tr key={user.user_id}>
+                  <th scope="row">{user.username}{user.user_id === me?.user_id && <small className="description">(you)</small>}</th>
+                  <td>{user.email}</td>
+                  <td>{user.full_name}</td>
+                  <td>
+                    <select aria-label={`Role of ${user.username}`} value={user.role} onChange={(event) => change(user, { role: event.target.value as Role })}>
+                      {ROLES.map((role) => <option key={role.value} value={role.value}>{role.label}</option>)}
+                    </select>
+                  </td>
+                  <td><span className={`badge ${user.is_active ? "account-active" : "account-inactive"}`}>{user.is_active ? "Active" : "Deactivated"}</span></td>
+                  <td className="row-actions">
+                    <button type="button" className="secondary" onClick={() => change(user, { is_active: !user.is_active })}>
+                      {user.is_active ? "Deactivate" : "Activate"}<span className="visually-hidden"> {user.username}</span>
+                    </button>
+                    <button type="button" className="danger" aria-label={`Delete ${user.username}`} onClick={() => onDelete(user)}>Delete</button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableBox>
       )}
       <Pager what="users" pages={pages} nextCursor={list.data?.next_cursor} />
     </section>

@@ -1,24 +1,22 @@
 import type { RouterInputs, RouterOutputs } from "@tessera/sdk";
+import { useTRPC } from "@tessera/sdk/react";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { tessera } from "../../app/tessera.ts";
 
 export type AdminUser = RouterOutputs["admin"]["users"]["list"]["data"]["items"][number];
 export type UserChange = RouterInputs["admin"]["users"]["update"];
-const USERS = ["admin", "users"] as const;
 
 export function useUsers(input: RouterInputs["admin"]["users"]["list"]) {
-  return useQuery({
-    queryKey: [...USERS, "list", input],
-    queryFn: async () => (await tessera.admin.users.list.query(input)).data,
-    placeholderData: keepPreviousData,
-  });
+  const trpc = useTRPC();
+  return useQuery(trpc.admin.users.list.queryOptions(input, { placeholderData: keepPreviousData, select: (answer) => answer.data }));
 }
 
+/** Role changes, (de)activation and deletion; each reloads the user lists. */
 export function useUserMutations() {
+  const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const onSettled = () => queryClient.invalidateQueries({ queryKey: USERS });
+  const onSettled = () => queryClient.invalidateQueries({ queryKey: trpc.admin.users.pathKey() });
   return {
-    update: useMutation({ mutationFn: async (change: UserChange) => (await tessera.admin.users.update.mutate(change)).data, onSettled }),
-    remove: useMutation({ mutationFn: (user: AdminUser) => tessera.admin.users.delete.mutate({ user_id: user.user_id }), onSettled }),
+    update: useMutation(trpc.admin.users.update.mutationOptions({ onSettled })),
+    remove: useMutation(trpc.admin.users.delete.mutationOptions({ onSettled })),
   };
 }

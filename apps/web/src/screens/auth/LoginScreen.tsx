@@ -6,7 +6,8 @@ import { FormAlert, TextField } from "../../forms/fields.tsx";
 import { NO_PROBLEMS, toProblems } from "../../forms/problems.ts";
 import { useFocusFirstInvalid } from "../../forms/useFocusFirstInvalid.ts";
 
-const FIELDS = ["username", "password"] as const;
+/** The API's field names, and their labels on this form. */
+const FIELDS = { username: "Username or email", password: "Password" };
 
 export function LoginScreen() {
   const { login } = useSession();

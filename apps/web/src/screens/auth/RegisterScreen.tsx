@@ -8,7 +8,8 @@ import { FormAlert, SelectField, TextField } from "../../forms/fields.tsx";
 import { NO_PROBLEMS, toProblems } from "../../forms/problems.ts";
 import { useFocusFirstInvalid } from "../../forms/useFocusFirstInvalid.ts";
 
-const FIELDS = ["username", "email", "password", "full_name", "age", "gender"] as const;
+/** The API's field names, and their labels on this form. */
+const FIELDS = { username: "Username", email: "Email", password: "Password", full_name: "Full name", age: "Age", gender: "Gender" };
 
 const GENDERS = [
   { value: "", label: "Choose…" },

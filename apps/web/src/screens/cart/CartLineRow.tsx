@@ -19,7 +19,7 @@ interface CartLineRowProps {
 /** One line: its quantity is a small form of its own (Update), so a refusal appears beside that line's field. */
 export function CartLineRow({ line, currency, error, checkoutProblem, pending, onSetQuantity, onRemove }: CartLineRowProps) {
   const id = useId();
-  const problems = error ? toProblems(error, ["quantity"]) : null;
+  const problems = error ? toProblems(error, { quantity: "Quantity" }) : null;
   const message = [problems?.fields.quantity, problems?.message, checkoutProblem].filter(Boolean).join(" ") || null;
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();

@@ -15,7 +15,8 @@ export const TEST_CARDS = [
   { value: "pm_card_expired", label: "Expired card (test card)" },
 ] as const;
 
-const FIELDS = ["payment_method"] as const;
+/** The API's field names, and their labels on this form. */
+const FIELDS = { payment_method: "Payment method" };
 
 /** Pay for the cart with a test card; each attempt's Idempotency-Key comes from keyFor (attempts.ts). */
 export function CheckoutForm({ checkout, total }: { checkout: ReturnType<typeof useCheckout>; total: string }) {

@@ -1,33 +1,34 @@
-import type { Cart, RouterInputs } from "@tessera/sdk";
+import type { Cart } from "@tessera/sdk";
+import { useTRPC, useTRPCClient } from "@tessera/sdk/react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { tessera } from "../../app/tessera.ts";
-import { ORDERS } from "../orders/useOrders.ts";
+import { useReloadCatalog } from "../shop/useShop.ts";
 import type { CheckoutAttempt } from "./attempts.ts";
-import { PRODUCTS } from "../shop/useShop.ts";
 
 export type CartLine = Cart["items"][number];
 
-const CART = ["cart"] as const;
-
 export function useCart() {
-  return useQuery({ queryKey: CART, queryFn: async () => (await tessera.cart.get.query()).data });
+  const trpc = useTRPC();
+  return useQuery(trpc.cart.get.queryOptions(undefined, { select: (answer) => answer.data }));
 }
 
-/** Every cart call answers with the whole cart, which replaces the one shown. */
-export function useAddToCart() {
+/** Every cart call answers with the whole cart, which replaces the one cached. */
+function useKeepCart() {
+  const trpc = useTRPC();
   const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: async (line: RouterInputs["cart"]["add"]) => (await tessera.cart.add.mutate(line)).data,
-    onSuccess: (cart) => queryClient.setQueryData(CART, cart),
-  });
+  return (answer: { data: Cart }) => queryClient.setQueryData(trpc.cart.get.queryKey(), (cached) => cached && { ...cached, data: answer.data });
+}
+
+export function useAddToCart() {
+  const trpc = useTRPC();
+  return useMutation(trpc.cart.add.mutationOptions({ onSuccess: useKeepCart() }));
 }
 
 export function useCartMutations() {
-  const queryClient = useQueryClient();
-  const onSuccess = (cart: Cart) => queryClient.setQueryData(CART, cart);
+  const trpc = useTRPC();
+  const onSuccess = useKeepCart();
   return {
-    set: useMutation({ mutationFn: async (line: RouterInputs["cart"]["set"]) => (await tessera.cart.set.mutate(line)).data, onSuccess }),
-    remove: useMutation({ mutationFn: async (productId: string) => (await tessera.cart.remove.mutate({ product_id: productId })).data, onSuccess }),
+    set: useMutation(trpc.cart.set.mutationOptions({ onSuccess })),
+    remove: useMutation(trpc.cart.remove.mutationOptions({ onSuccess })),
   };
 }
 
@@ -36,11 +37,20 @@ export function useCartMutations() {
  * the cart, the orders and the catalog's stock may have changed, so all three are reloaded.
  */
 export function useCheckout() {
+  const trpc = useTRPC();
+  const client = useTRPCClient();
   const queryClient = useQueryClient();
+  const reloadCatalog = useReloadCatalog();
+  // Not mutationOptions(): the key is per attempt, and a call's context is given with the call.
   return useMutation({
+    mutationKey: trpc.checkout.place.mutationKey(),
     mutationFn: ({ payment_method, key }: CheckoutAttempt) =>
-      tessera.checkout.place.mutate({ payment_method }, { context: { idempotencyKey: key } }),
+      client.checkout.place.mutate({ payment_method }, { context: { idempotencyKey: key } }),
     onSettled: () =>
-      Promise.all([CART, ORDERS, PRODUCTS].map((queryKey) => queryClient.invalidateQueries({ queryKey }))),
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: trpc.cart.pathKey() }),
+        queryClient.invalidateQueries({ queryKey: trpc.orders.pathKey() }),
+        reloadCatalog(),
+      ]),
   });
 }

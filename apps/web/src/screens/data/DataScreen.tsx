@@ -7,6 +7,7 @@ import { TextField } from "../../forms/fields.tsx";
 import { formatDate } from "../../lib/dates.ts";
 import { EntryForm } from "./EntryForm.tsx";
 import { type Entry, useEntries, useEntryMutations } from "./useData.ts";
+import { TableBox } from "../../components/TableBox.tsx";
 
 const PAGE_SIZE = 20;
 
@@ -21,7 +22,7 @@ export function DataScreen() {
 
   const onDelete = (key: string) => {
     if (!window.confirm(`Delete the key “${key}”?`)) return;
-    remove.mutate(key, { onSuccess: () => editing?.key === key && setEditing(undefined) });
+    remove.mutate({ key }, { onSuccess: () => editing?.key === key && setEditing(undefined) });
   };
   const startEditing = (entry: Entry) => {
     update.reset();
@@ -43,30 +44,32 @@ export function DataScreen() {
           {list.isPending && <p role="status">Loading keys…</p>}
           {list.data && list.data.items.length === 0 && <p className="empty">No keys {prefix ? "with this prefix" : "yet"}.</p>}
           {list.data && list.data.items.length > 0 && (
-            <table className="list">
-              <caption className="visually-hidden">Your keys</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Key</th>
-                  <th scope="col">Value</th>
-                  <th scope="col">Updated</th>
-                  <th scope="col"><span className="visually-hidden">Actions</span></th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.items.map((item) => (
-                  <tr key={item.key} aria-current={item.key === editing?.key ? "true" : undefined}>
-                    <th scope="row"><code>{item.key}</code></th>
-                    <td className="value">{item.value}</td>
-                    <td>{formatDate(item.updated_at)}</td>
-                    <td className="row-actions">
-                      <button type="button" className="secondary" aria-label={`Edit ${item.key}`} onClick={() => startEditing(item)}>Edit</button>
-                      <button type="button" className="danger" aria-label={`Delete ${item.key}`} onClick={() => onDelete(item.key)}>Delete</button>
-                    </td>
+            <TableBox label="Your keys">
+              <table className="list">
+                <caption className="visually-hidden">Your keys</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Key</th>
+                    <th scope="col">Value</th>
+                    <th scope="col">Updated</th>
+                    <th scope="col"><span className="visually-hidden">Actions</span></th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {list.data.items.map((item) => (
+                    <tr key={item.key} aria-current={item.key === editing?.key ? "true" : undefined}>
+                      <th scope="row"><code>{item.key}</code></th>
+                      <td className="value">{item.value}</td>
+                      <td>{formatDate(item.updated_at)}</td>
+                      <td className="row-actions">
+                        <button type="button" className="secondary" aria-label={`Edit ${item.key}`} onClick={() => startEditing(item)}>Edit</button>
+                        <button type="button" className="danger" aria-label={`Delete ${item.key}`} onClick={() => onDelete(item.key)}>Delete</button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableBox>
           )}
           <Pager what="keys" pages={pages} nextCursor={list.data?.next_cursor} />
         </div>

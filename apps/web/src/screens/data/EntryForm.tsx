@@ -3,9 +3,11 @@ import { FormAlert, TextAreaField, TextField } from "../../forms/fields.tsx";
 import { NO_PROBLEMS, toProblems } from "../../forms/problems.ts";
 import { useFocusFirstInvalid } from "../../forms/useFocusFirstInvalid.ts";
 import { useStartOver } from "../../forms/useStartOver.ts";
+import { useSubmitting } from "../../forms/useSubmitting.ts";
 import type { Entry } from "./useData.ts";
 
-const FIELDS = ["key", "value"] as const;
+/** The API's field names, and their labels on this form. */
+const FIELDS = { key: "Key", value: "Value" };
 
 interface EntryFormProps {
   /** The entry being edited (its key cannot change), or undefined for a new one. */
@@ -16,7 +18,9 @@ interface EntryFormProps {
   onCancel?: (() => void) | undefined;
 }
 
-export function EntryForm({ entry, onSave, error, pending, onCancel }: EntryFormProps) {
+export function EntryForm({ entry, onSave, error, pending: saving, onCancel }: EntryFormProps) {
+  const [submitting, submit] = useSubmitting();
+  const pending = saving || submitting;
   const form = useRef<HTMLFormElement>(null);
   const problems = error ? toProblems(error, FIELDS) : NO_PROBLEMS;
   useFocusFirstInvalid(form, error);
@@ -28,7 +32,7 @@ export function EntryForm({ entry, onSave, error, pending, onCancel }: EntryForm
     const element = event.currentTarget;
     const values = new FormData(element);
     const saved = { key: entry?.key ?? String(values.get("key") ?? ""), value: String(values.get("value") ?? "") };
-    onSave(saved).then(() => !entry && startOver(), () => undefined);
+    void submit(() => onSave(saved).then(() => !entry && startOver(), () => undefined));
   };
 
   return (

@@ -1,24 +1,22 @@
 import type { RouterInputs } from "@tessera/sdk";
+import { useTRPC } from "@tessera/sdk/react";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { tessera } from "../../app/tessera.ts";
 
 export type Entry = { key: string; value: string };
-const DATA = ["data"] as const;
 
 export function useEntries(input: RouterInputs["data"]["list"]) {
-  return useQuery({
-    queryKey: [...DATA, "list", input],
-    queryFn: async () => (await tessera.data.list.query(input)).data,
-    placeholderData: keepPreviousData,
-  });
+  const trpc = useTRPC();
+  return useQuery(trpc.data.list.queryOptions(input, { placeholderData: keepPreviousData, select: (answer) => answer.data }));
 }
 
+/** Create, update and delete; each reloads every cached view of the data. */
 export function useEntryMutations() {
+  const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const onSuccess = () => queryClient.invalidateQueries({ queryKey: DATA });
+  const onSuccess = () => queryClient.invalidateQueries({ queryKey: trpc.data.pathKey() });
   return {
-    create: useMutation({ mutationFn: (entry: Entry) => tessera.data.create.mutate(entry), onSuccess }),
-    update: useMutation({ mutationFn: (entry: Entry) => tessera.data.update.mutate(entry), onSuccess }),
-    remove: useMutation({ mutationFn: (key: string) => tessera.data.delete.mutate({ key }), onSuccess }),
+    create: useMutation(trpc.data.create.mutationOptions({ onSuccess })),
+    update: useMutation(trpc.data.update.mutationOptions({ onSuccess })),
+    remove: useMutation(trpc.data.delete.mutationOptions({ onSuccess })),
   };
 }

@@ -14,7 +14,7 @@ export function OrderScreen() {
   const cancel = useCancelOrder();
 
   const onCancel = () => {
-    if (window.confirm("Cancel this order? The payment is refunded.")) cancel.mutate(orderId);
+    if (window.confirm("Cancel this order? The payment is refunded.")) cancel.mutate({ id: orderId });
   };
 
   return (

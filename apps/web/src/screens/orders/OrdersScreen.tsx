@@ -8,7 +8,9 @@ import { formatDate } from "../../lib/dates.ts";
 import { formatMoney } from "../../lib/money.ts";
 import { itemsSummary } from "./OrderItems.tsx";
 import { OrderStatusBadge, type OrderStatus, STATUS_FILTER } from "./status.tsx";
-import { shortId, useLiveOrders, useOrderList } from "./useOrders.ts";
+import { foldFailedAttempts, type HistoryRow } from "./fold.ts";
+import { type Order, shortId, useLiveOrders, useOrderList } from "./useOrders.ts";
+import { TableBox } from "../../components/TableBox.tsx";
 
 const PAGE_SIZE = 10;
 
@@ -20,6 +22,8 @@ export function OrdersScreen() {
   const pages = useCursorPages(JSON.stringify(query));
   const list = useOrderList({ ...query, limit: PAGE_SIZE, cursor: pages.cursor });
   const live = useLiveOrders();
+  // The default view folds runs of failed payment attempts; the "Payment failed" filter lists each one.
+  const rows: HistoryRow[] = !list.data ? [] : status ? list.data.items.map((order) => ({ kind: "order", order })) : foldFailedAttempts(list.data.items);
 
   return (
     <section aria-labelledby="orders-title">
@@ -35,33 +39,69 @@ export function OrdersScreen() {
       {list.isPending && <p role="status">Loading your orders…</p>}
       {list.data && list.data.items.length === 0 && <p className="empty">No orders {status ? "with this status" : "yet"}. <Link to="/shop">Browse the shop</Link></p>}
       {list.data && list.data.items.length > 0 && (
-        <table className="list">
-          <caption className="visually-hidden">Your orders</caption>
-          <thead>
-            <tr>
-              <th scope="col">Order</th>
-              <th scope="col">Store</th>
-              <th scope="col">Items</th>
-              <th scope="col">Total</th>
-              <th scope="col">Status</th>
-              <th scope="col">Placed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((order) => (
-              <tr key={order.id}>
-                <th scope="row"><Link to={`/orders/${order.id}`}>Order {shortId(order.id)}</Link></th>
-                <td>{order.seller.store_name ?? "—"}</td>
-                <td>{itemsSummary(order)}</td>
-                <td>{formatMoney(order.total_cents, order.currency)}</td>
-                <td><OrderStatusBadge status={order.status} /></td>
-                <td>{formatDate(order.created_at)}</td>
+        <TableBox label="Your orders">
+          <table className="list">
+            <caption className="visually-hidden">Your orders</caption>
+            <thead>
+              <tr>
+                <th scope="col">Order</th>
+                <th scope="col">Store</th>
+                <th scope="col">Items</th>
+                <th scope="col">Total</th>
+                <th scope="col">Status</th>
+                <th scope="col">Placed</th>
               </tr>
-            ))}
+            </thead>
+            <tbody>
+            {rows.map((row) =>
+              row.kind === "order" ? (
+                <OrderRow key={row.order.id} order={row.order} />
+              ) : (
+                <FailedAttempts key={row.orders[0]!.id} orders={row.orders} />
+              ),
+            )}
           </tbody>
-        </table>
+          </table>
+        </TableBox>
       )}
       <Pager what="orders" pages={pages} nextCursor={list.data?.next_cursor} />
     </section>
+  );
+}
+
+function OrderRow({ order, attempt = false }: { order: Order; attempt?: boolean }) {
+  return (
+    <tr className={attempt ? "attempt" : undefined}>
+      <th scope="row"><Link to={`/orders/${order.id}`}>Order {shortId(order.id)}</Link></th>
+      <td>{order.seller.store_name ?? "—"}</td>
+      <td>{itemsSummary(order)}</td>
+      <td>{formatMoney(order.total_cents, order.currency)}</td>
+      <td><OrderStatusBadge status={order.status} /></td>
+      <td>{formatDate(order.created_at)}</td>
+    </tr>
+  );
+}
+
+/** Declined checkout attempts in a row: one line saying how many, and a button that lists them. */
+function FailedAttempts({ orders }: { orders: Order[] }) {
+  const [open, setOpen] = useState(false);
+  const newest = orders[0]!;
+  return (
+    <>
+      <tr className="failed-attempts">
+        <th scope="row">
+          {orders.length} failed payment attempts{" "}
+          <button type="button" className="secondary small" aria-expanded={open} onClick={() => setOpen(!open)}>
+            {open ? "Hide" : "Show"}<span className="visually-hidden"> {orders.length} failed payment attempts</span>
+          </button>
+        </th>
+        <td>{newest.seller.store_name ?? "—"}</td>
+        <td>{itemsSummary(newest)}</td>
+        <td>{formatMoney(newest.total_cents, newest.currency)}</td>
+        <td><OrderStatusBadge status="payment_failed" /></td>
+        <td>{formatDate(newest.created_at)}</td>
+      </tr>
+      {open && orders.map((order) => <OrderRow key={order.id} order={order} attempt />)}
+    </>
   );
 }

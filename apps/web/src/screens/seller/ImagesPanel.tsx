@@ -5,7 +5,8 @@ import { useFocusFirstInvalid } from "../../forms/useFocusFirstInvalid.ts";
 import type { Product } from "../shop/useShop.ts";
 import { useImageMutations } from "./useSeller.ts";
 
-const FIELDS = ["image"] as const;
+/** The API's field names, and their labels on this form. */
+const FIELDS = { image: "Image file" };
 
 /** A product's images (at most 8) with Delete buttons, and a file input to upload one more. */
 export function ImagesPanel({ product }: { product: Product }) {
@@ -33,14 +34,14 @@ export function ImagesPanel({ product }: { product: Product }) {
     if (!window.confirm(`Delete image ${index + 1}?`)) return;
     setNotice(null);
     upload.reset();
-    remove.mutate(imageId, { onSuccess: () => setNotice("Image deleted.") });
+    remove.mutate({ id: product.id, image_id: imageId }, { onSuccess: () => setNotice("Image deleted.") });
   };
 
   return (
     <div className="panel">
       <h2>Images</h2>
       {notice && <p role="status" className="notice">{notice}</p>}
-      <FormAlert message={remove.error ? toProblems(remove.error, []).message : null} />
+      <FormAlert message={remove.error ? toProblems(remove.error, {}).message : null} />
       {product.images.length === 0 ? (
         <p className="empty">No images yet.</p>
       ) : (

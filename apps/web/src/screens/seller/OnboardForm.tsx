@@ -4,7 +4,8 @@ import { NO_PROBLEMS, toProblems } from "../../forms/problems.ts";
 import { useFocusFirstInvalid } from "../../forms/useFocusFirstInvalid.ts";
 import { useOnboard } from "./useSeller.ts";
 
-const FIELDS = ["store_name"] as const;
+/** The API's field names, and their labels on this form. */
+const FIELDS = { store_name: "Store name" };
 
 /** Becoming a seller: a store name, and the role changes at once (POST /api/seller/onboard). */
 export function OnboardForm() {
@@ -15,7 +16,7 @@ export function OnboardForm() {
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    onboard.mutate(String(new FormData(event.currentTarget).get("store_name") ?? ""));
+    onboard.mutate({ store_name: String(new FormData(event.currentTarget).get("store_name") ?? "") });
   };
 
   return (

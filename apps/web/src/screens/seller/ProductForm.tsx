@@ -6,7 +6,8 @@ import { useFocusFirstInvalid } from "../../forms/useFocusFirstInvalid.ts";
 import { parseAmount, toDecimal } from "../../lib/money.ts";
 import type { Product } from "../shop/useShop.ts";
 
-const FIELDS = ["name", "description", "price_cents", "currency", "stock", "categories"] as const;
+/** The API's field names, and their labels on this form. */
+const FIELDS = { name: "Name", description: "Description", price_cents: "Price", currency: "Currency", stock: "Stock", categories: "Categories" };
 
 /** The form's values as the API wants them. */
 export type ProductValues = Required<ProductInput>;

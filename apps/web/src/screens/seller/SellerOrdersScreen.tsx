@@ -10,6 +10,7 @@ import { itemsSummary } from "../orders/OrderItems.tsx";
 import { OrderStatusBadge, type OrderStatus, STATUS_FILTER } from "../orders/status.tsx";
 import { type Order, shortId, useLiveOrders } from "../orders/useOrders.ts";
 import { useOrderMoves, useSellerOrders } from "./useSeller.ts";
+import { TableBox } from "../../components/TableBox.tsx";
 
 const PAGE_SIZE = 20;
 
@@ -27,7 +28,7 @@ export function SellerOrdersScreen() {
     setNotice(null);
     ship.reset();
     deliver.reset();
-    action.mutate(order.id, { onSuccess: () => setNotice(`Order ${shortId(order.id)} ${done}.`) });
+    action.mutate({ id: order.id }, { onSuccess: () => setNotice(`Order ${shortId(order.id)} ${done}.`) });
   };
 
   return (
@@ -45,40 +46,42 @@ export function SellerOrdersScreen() {
       {list.isPending && <p role="status">Loading orders…</p>}
       {list.data && list.data.items.length === 0 && <p className="empty">No orders {status ? "with this status" : "yet"}.</p>}
       {list.data && list.data.items.length > 0 && (
-        <table className="list">
-          <caption className="visually-hidden">Orders for your products</caption>
-          <thead>
-            <tr>
-              <th scope="col">Order</th>
-              <th scope="col">Buyer</th>
-              <th scope="col">Items</th>
-              <th scope="col">Total</th>
-              <th scope="col">Status</th>
-              <th scope="col">Placed</th>
-              <th scope="col"><span className="visually-hidden">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((order) => (
-              <tr key={order.id}>
-                <th scope="row">Order {shortId(order.id)}</th>
-                <td>{order.buyer.username}</td>
-                <td>{itemsSummary(order)}</td>
-                <td>{formatMoney(order.total_cents, order.currency)}</td>
-                <td><OrderStatusBadge status={order.status} /></td>
-                <td>{formatDate(order.created_at)}</td>
-                <td className="row-actions">
-                  {order.status === "paid" && (
-                    <button type="button" disabled={ship.isPending} aria-label={`Ship order ${shortId(order.id)}`} onClick={() => move(order, ship, "shipped")}>Ship</button>
-                  )}
-                  {order.status === "shipped" && (
-                    <button type="button" disabled={deliver.isPending} aria-label={`Deliver order ${shortId(order.id)}`} onClick={() => move(order, deliver, "delivered")}>Deliver</button>
-                  )}
-                </td>
+        <TableBox label="Orders for your products">
+          <table className="list">
+            <caption className="visually-hidden">Orders for your products</caption>
+            <thead>
+              <tr>
+                <th scope="col">Order</th>
+                <th scope="col">Buyer</th>
+                <th scope="col">Items</th>
+                <th scope="col">Total</th>
+                <th scope="col">Status</th>
+                <th scope="col">Placed</th>
+                <th scope="col"><span className="visually-hidden">Actions</span></th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {list.data.items.map((order) => (
+                <tr key={order.id}>
+                  <th scope="row">Order {shortId(order.id)}</th>
+                  <td>{order.buyer.username}</td>
+                  <td>{itemsSummary(order)}</td>
+                  <td>{formatMoney(order.total_cents, order.currency)}</td>
+                  <td><OrderStatusBadge status={order.status} /></td>
+                  <td>{formatDate(order.created_at)}</td>
+                  <td className="row-actions">
+                    {order.status === "paid" && (
+                      <button type="button" disabled={ship.isPending} aria-label={`Ship order ${shortId(order.id)}`} onClick={() => move(order, ship, "shipped")}>Ship</button>
+                    )}
+                    {order.status === "shipped" && (
+                      <button type="button" disabled={deliver.isPending} aria-label={`Deliver order ${shortId(order.id)}`} onClick={() => move(order, deliver, "delivered")}>Deliver</button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableBox>
       )}
       <Pager what="orders" pages={pages} nextCursor={list.data?.next_cursor} />
     </section>

@@ -7,6 +7,7 @@ import { type Product, useProducts } from "../shop/useShop.ts";
 import { OnboardForm } from "./OnboardForm.tsx";
 import { ProductForm } from "./ProductForm.tsx";
 import { useProductMutations } from "./useSeller.ts";
+import { TableBox } from "../../components/TableBox.tsx";
 
 const PAGE_SIZE = 20;
 
@@ -35,7 +36,7 @@ function Store({ sellerId }: { sellerId: string }) {
   const { create, archive } = useProductMutations();
 
   const onArchive = (product: Product) => {
-    if (window.confirm(`Archive “${product.name}”? It leaves the shop; orders keep their copy.`)) archive.mutate(product.id);
+    if (window.confirm(`Archive “${product.name}”? It leaves the shop; orders keep their copy.`)) archive.mutate({ id: product.id });
   };
 
   return (
@@ -47,31 +48,33 @@ function Store({ sellerId }: { sellerId: string }) {
         {list.isPending && <p role="status">Loading your products…</p>}
         {list.data && list.data.items.length === 0 && <p className="empty">No products yet: create your first one.</p>}
         {list.data && list.data.items.length > 0 && (
-          <table className="list">
-            <caption className="visually-hidden">Your products</caption>
-            <thead>
-              <tr>
-                <th scope="col">Product</th>
-                <th scope="col">Price</th>
-                <th scope="col">Stock</th>
-                <th scope="col">Images</th>
-                <th scope="col"><span className="visually-hidden">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((product) => (
-                <tr key={product.id}>
-                  <th scope="row"><Link to={`/seller/products/${product.id}`}>{product.name}</Link></th>
-                  <td>{formatMoney(product.price_cents, product.currency)}</td>
-                  <td>{product.stock}</td>
-                  <td>{product.images.length}</td>
-                  <td className="row-actions">
-                    <button type="button" className="danger" aria-label={`Archive ${product.name}`} onClick={() => onArchive(product)}>Archive</button>
-                  </td>
+          <TableBox label="Your products">
+            <table className="list">
+              <caption className="visually-hidden">Your products</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Product</th>
+                  <th scope="col">Price</th>
+                  <th scope="col">Stock</th>
+                  <th scope="col">Images</th>
+                  <th scope="col"><span className="visually-hidden">Actions</span></th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {list.data.items.map((product) => (
+                  <tr key={product.id}>
+                    <th scope="row"><Link to={`/seller/products/${product.id}`}>{product.name}</Link></th>
+                    <td>{formatMoney(product.price_cents, product.currency)}</td>
+                    <td>{product.stock}</td>
+                    <td>{product.images.length}</td>
+                    <td className="row-actions">
+                      <button type="button" className="danger" aria-label={`Archive ${product.name}`} onClick={() => onArchive(product)}>Archive</button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableBox>
         )}
         <Pager what="your products" pages={pages} nextCursor={list.data?.next_cursor} />
       </div>
@@ -80,7 +83,7 @@ function Store({ sellerId }: { sellerId: string }) {
           error={create.error}
           pending={create.isPending}
           onSave={(values) =>
-            create.mutateAsync(values).then((product) => navigate(`/seller/products/${product.id}`, { state: { notice: "Product created. Add its images here." } }))}
+            create.mutateAsync(values).then(({ data: product }) => navigate(`/seller/products/${product.id}`, { state: { notice: "Product created. Add its images here." } }))}
         />
       </aside>
     </div>

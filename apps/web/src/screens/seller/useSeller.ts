@@ -1,72 +1,52 @@
-import type { ProductInput, RouterInputs } from "@tessera/sdk";
+import type { RouterInputs } from "@tessera/sdk";
+import { useTRPC } from "@tessera/sdk/react";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { postForm } from "../../app/http.ts";
-import { ME } from "../../app/session.tsx";
 import { tessera } from "../../app/tessera.ts";
-import { SELLER_ORDERS } from "../orders/useOrders.ts";
-import { PRODUCTS } from "../shop/useShop.ts";
+import { useReloadCatalog } from "../shop/useShop.ts";
 
 export type ProductUpdate = RouterInputs["products"]["patch"];
 export type SellerOrderListInput = RouterInputs["sellerOrders"]["list"];
 
-/** Becoming a seller changes the user's role: `me` (the session) is read again. */
+/** Becoming a seller changes the user's role: `auth.me` (the session) is read again. */
 export function useOnboard() {
+  const trpc = useTRPC();
   const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: async (storeName: string) => (await tessera.seller.onboard.mutate({ store_name: storeName })).data,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ME }),
-  });
+  return useMutation(trpc.seller.onboard.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.auth.me.queryKey() }) }));
 }
 
 /** Create, edit and archive a product; each reloads every view of the catalog. */
 export function useProductMutations() {
-  const queryClient = useQueryClient();
-  const onSuccess = () => queryClient.invalidateQueries({ queryKey: PRODUCTS });
+  const trpc = useTRPC();
+  const onSuccess = useReloadCatalog();
   return {
-    create: useMutation({ mutationFn: async (input: ProductInput) => (await tessera.products.create.mutate(input)).data, onSuccess }),
-    update: useMutation({ mutationFn: async (input: ProductUpdate) => (await tessera.products.patch.mutate(input)).data, onSuccess }),
-    archive: useMutation({ mutationFn: async (id: string) => (await tessera.products.delete.mutate({ id })).data, onSuccess }),
+    create: useMutation(trpc.products.create.mutationOptions({ onSuccess })),
+    update: useMutation(trpc.products.patch.mutationOptions({ onSuccess })),
+    archive: useMutation(trpc.products.delete.mutationOptions({ onSuccess })),
   };
 }
 
-interface UploadedImage {
-  data: { image_id: string; url: string };
-}
-
-/** Upload (multipart, plain HTTP: see app/http.ts) and delete a product's images. */
+/** Upload (the SDK's helper: multipart, with the client's tokens and errors) and delete a product's images. */
 export function useImageMutations(productId: string) {
-  const queryClient = useQueryClient();
-  const onSuccess = () => queryClient.invalidateQueries({ queryKey: PRODUCTS });
+  const trpc = useTRPC();
+  const onSuccess = useReloadCatalog();
   return {
-    upload: useMutation({
-      mutationFn: (file: File) => {
-        const form = new FormData();
-        form.append("image", file);
-        return postForm<UploadedImage>(`/products/${encodeURIComponent(productId)}/images`, form);
-      },
-      onSuccess,
-    }),
-    remove: useMutation({
-      mutationFn: (imageId: string) => tessera.products.images.delete.mutate({ id: productId, image_id: imageId }),
-      onSuccess,
-    }),
+    upload: useMutation({ mutationFn: (file: File) => tessera.uploadProductImage(productId, file), onSuccess }),
+    remove: useMutation(trpc.products.images.delete.mutationOptions({ onSuccess })),
   };
 }
 
 export function useSellerOrders(input: SellerOrderListInput) {
-  return useQuery({
-    queryKey: [...SELLER_ORDERS, "list", input],
-    queryFn: async () => (await tessera.sellerOrders.list.query(input)).data,
-    placeholderData: keepPreviousData,
-  });
+  const trpc = useTRPC();
+  return useQuery(trpc.sellerOrders.list.queryOptions(input, { placeholderData: keepPreviousData, select: (answer) => answer.data }));
 }
 
 /** Ship and deliver; the list reloads (the live subscription would reload it too, a moment later). */
 export function useOrderMoves() {
+  const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const onSettled = () => queryClient.invalidateQueries({ queryKey: SELLER_ORDERS });
+  const onSettled = () => queryClient.invalidateQueries({ queryKey: trpc.sellerOrders.pathKey() });
   return {
-    ship: useMutation({ mutationFn: async (id: string) => (await tessera.sellerOrders.ship.mutate({ id })).data, onSettled }),
-    deliver: useMutation({ mutationFn: async (id: string) => (await tessera.sellerOrders.deliver.mutate({ id })).data, onSettled }),
+    ship: useMutation(trpc.sellerOrders.ship.mutationOptions({ onSettled })),
+    deliver: useMutation(trpc.sellerOrders.deliver.mutationOptions({ onSettled })),
   };
 }

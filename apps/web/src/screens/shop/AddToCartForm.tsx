@@ -6,7 +6,8 @@ import { useFocusFirstInvalid } from "../../forms/useFocusFirstInvalid.ts";
 import { useAddToCart } from "../cart/useCart.ts";
 import type { Product } from "./useShop.ts";
 
-const FIELDS = ["quantity"] as const;
+/** The API's field names, and their labels on this form. */
+const FIELDS = { quantity: "Quantity" };
 
 /** Quantity and "Add to cart"; the API's refusals (stock, the 99 limit, one currency per cart) appear on the form. */
 export function AddToCartForm({ product }: { product: Product }) {

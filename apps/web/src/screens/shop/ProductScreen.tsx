@@ -23,7 +23,7 @@ export function ProductScreen() {
 }
 
 function ProductDetails({ product }: { product: Product }) {
-  const { user } = useSession();
+  const { user, status } = useSession();
   const own = user?.user_id === product.seller.user_id;
   return (
     <section aria-labelledby="product-title" className="product-page">
@@ -40,9 +40,9 @@ function ProductDetails({ product }: { product: Product }) {
             <p>This is your product. <Link to={`/seller/products/${product.id}`}>Edit it in your store</Link></p>
           ) : user ? (
             <AddToCartForm product={product} />
-          ) : (
+          ) : status === "signed-out" ? (
             <p><Link to={`/login?next=${encodeURIComponent(`/shop/${product.id}`)}`}>Sign in to buy</Link></p>
-          )}
+          ) : null}
           {product.categories.length > 0 && (
             <ul className="tags" aria-label="Categories">
               {product.categories.map((category) => <li key={category}><Link to={`/shop?category=${encodeURIComponent(category)}`}>{category}</Link></li>)}

@@ -1,25 +1,31 @@
 import type { Product, RouterInputs } from "@tessera/sdk";
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { tessera } from "../../app/tessera.ts";
+import { useTRPC } from "@tessera/sdk/react";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 
 export type ProductListInput = RouterInputs["products"]["list"];
 export type { Product };
 
-/** Everything read from the catalog lives under this key, so a seller's change reloads every view of it. */
-export const PRODUCTS = ["products"] as const;
-
 export function useProducts(input: ProductListInput) {
-  return useQuery({
-    queryKey: [...PRODUCTS, "list", input],
-    queryFn: async () => (await tessera.products.list.query(input)).data,
-    placeholderData: keepPreviousData,
-  });
+  const trpc = useTRPC();
+  return useQuery(trpc.products.list.queryOptions(input, { placeholderData: keepPreviousData, select: (answer) => answer.data }));
 }
 
 export function useProduct(id: string) {
-  return useQuery({ queryKey: [...PRODUCTS, "one", id], queryFn: async () => (await tessera.products.get.query({ id })).data });
+  const trpc = useTRPC();
+  return useQuery(trpc.products.get.queryOptions({ id }, { select: (answer) => answer.data }));
 }
 
 export function useCategories() {
-  return useQuery({ queryKey: [...PRODUCTS, "categories"], queryFn: async () => (await tessera.categories.list.query()).data.items });
+  const trpc = useTRPC();
+  return useQuery(trpc.categories.list.queryOptions(undefined, { select: (answer) => answer.data.items }));
+}
+
+/**
+ * Reloads every view of the catalog: products (lists and pages, images included) and categories with their counts.
+ * After a seller's change, or a checkout (stock).
+ */
+export function useReloadCatalog() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return () => Promise.all([trpc.products.pathKey(), trpc.categories.pathKey()].map((queryKey) => queryClient.invalidateQueries({ queryKey })));
 }

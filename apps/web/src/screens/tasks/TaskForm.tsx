@@ -4,13 +4,17 @@ import { FormAlert, SelectField, TextAreaField, TextField } from "../../forms/fi
 import { NO_PROBLEMS, toProblems } from "../../forms/problems.ts";
 import { useFocusFirstInvalid } from "../../forms/useFocusFirstInvalid.ts";
 import { useStartOver } from "../../forms/useStartOver.ts";
+import { useSubmitting } from "../../forms/useSubmitting.ts";
 import { fromLocalInput, toLocalInput } from "../../lib/dates.ts";
 import { PRIORITY_OPTIONS, type Priority, type Status, STATUS_OPTIONS } from "./options.ts";
 import type { TaskCreateInput } from "./useTasks.ts";
 
-const FIELDS = ["title", "description", "status", "priority", "due_date"] as const;
+/** The API's field names, and their labels on this form. */
+const FIELDS = { title: "Title", description: "Description", status: "Status", priority: "Priority", due_date: "Due date" };
 
 export interface TaskFormProps {
+  /** The form element's id (the new-task form's, for "Add your first task"). */
+  id?: string | undefined;
   /** The task being edited, or undefined for a new one. */
   task?: Task | undefined;
   /** Runs the create or update call; resolves when it succeeded. */
@@ -34,7 +38,9 @@ function readForm(form: HTMLFormElement): TaskCreateInput {
 }
 
 /** New task and edit task alike; key it by the task's id so that switching tasks starts from fresh values. */
-export function TaskForm({ task, onSave, error, pending, onCancel }: TaskFormProps) {
+export function TaskForm({ id, task, onSave, error, pending: saving, onCancel }: TaskFormProps) {
+  const [submitting, submit] = useSubmitting();
+  const pending = saving || submitting;
   const form = useRef<HTMLFormElement>(null);
   const problems = error ? toProblems(error, FIELDS) : NO_PROBLEMS;
   useFocusFirstInvalid(form, error);
@@ -44,11 +50,12 @@ export function TaskForm({ task, onSave, error, pending, onCancel }: TaskFormPro
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     // A new task's form empties once the task is saved, ready for the next; a failure keeps what was typed.
-    onSave(readForm(event.currentTarget)).then(() => !task && startOver(), () => undefined);
+    const values = readForm(event.currentTarget);
+    void submit(() => onSave(values).then(() => !task && startOver(), () => undefined));
   };
 
   return (
-    <form ref={form} className="panel" onSubmit={onSubmit} noValidate aria-label={title}>
+    <form ref={form} id={id} className="panel" onSubmit={onSubmit} noValidate aria-label={title}>
       <h2>{title}</h2>
       <FormAlert message={problems.message} />
       {/* Nothing can be typed while a save is on its way, so the emptied form never swallows new input. */}

@@ -11,6 +11,7 @@ import { TaskTable } from "./TaskTable.tsx";
 import { type TaskListInput, useLiveTasks, useTaskList, useTaskMutations } from "./useTasks.ts";
 
 const PAGE_SIZE = 10;
+const NEW_TASK_FORM = "new-task";
 
 /** Filters live in the address (shareable, and Back undoes them); empty ones are left out. */
 function useFilters(): [Filters, (next: Partial<Filters>) => void] {
@@ -40,7 +41,12 @@ export function TasksScreen() {
 
   const onDelete = (task: Task) => {
     if (!window.confirm(`Delete the task “${task.title}”?`)) return;
-    remove.mutate(task, { onSuccess: () => editing?.id === task.id && setEditing(undefined) });
+    remove.mutate({ id: task.id }, { onSuccess: () => editing?.id === task.id && setEditing(undefined) });
+  };
+  // "No tasks yet" (a new user) rather than "No tasks match" (filters that hide them): the first page, unfiltered.
+  const filtered = Boolean(query.q || query.status || query.priority) || pages.page > 1;
+  const addFirst = () => {
+    document.querySelector<HTMLInputElement>(`#${NEW_TASK_FORM} input[name="title"]`)?.focus();
   };
   const startEditing = (task: Task) => {
     update.reset();
@@ -57,7 +63,12 @@ export function TasksScreen() {
         <div className="main-column">
           <TaskFilters filters={filters} onChange={setFilters} />
           <QueryError error={list.error ?? remove.error} />
-          {list.data && <TaskTable tasks={list.data.items} editingId={editing?.id} onEdit={startEditing} onDelete={onDelete} />}
+          {list.data && (
+            <TaskTable
+              tasks={list.data.items} filtered={filtered} editingId={editing?.id} onEdit={startEditing} onDelete={onDelete}
+              onAddFirst={addFirst}
+            />
+          )}
           {list.isPending && <p role="status">Loading tasks…</p>}
           <Pager what="tasks" pages={pages} nextCursor={list.data?.next_cursor} />
         </div>
@@ -72,7 +83,7 @@ export function TasksScreen() {
               onCancel={() => setEditing(undefined)}
             />
           ) : (
-            <TaskForm error={create.error} pending={create.isPending} onSave={(values) => create.mutateAsync(values)} />
+            <TaskForm id={NEW_TASK_FORM} error={create.error} pending={create.isPending} onSave={(values) => create.mutateAsync(values)} />
           )}
         </aside>
       </div>
