@@ -110,11 +110,12 @@ describe("two server processes sharing the database and Redis", () => {
     const db = await createDatabase({ url: database.url, migrate: false });
     const productId = randomUUID();
     try {
-      await db.prisma.user.update({ where: { id: seller.data.user_id }, data: { role: "seller", storeName: "Replicated" } });
+      await db.kysely.updateTable("users").set({ role: "seller", store_name: "Replicated" }).where("id", "=", seller.data.user_id).execute();
       const now = new Date();
-      await db.prisma.product.create({
-        data: { id: productId, sellerId: seller.data.user_id, name: "Lamp", priceCents: 2500, stock: 5, nameSearch: "lamp", descriptionSearch: "", createdAt: now, updatedAt: now },
-      });
+      await db.kysely
+        .insertInto("products")
+        .values({ id: productId, seller_id: seller.data.user_id, name: "Lamp", price_cents: 2500, stock: 5, name_search: "lamp", description_search: "", created_at: now, updated_at: now })
+        .execute();
     } finally {
       await db.close();
     }

@@ -9,13 +9,14 @@ let productId: string;
 beforeAll(async () => {
   server = await liveServer();
   const seller = await signedIn(server);
-  const prisma = server.services.db.prisma;
-  await prisma.user.update({ where: { id: seller.user.user_id }, data: { role: "seller", storeName: "SDK shop" } });
+  const db = server.services.db.kysely;
+  await db.updateTable("users").set({ role: "seller", store_name: "SDK shop" }).where("id", "=", seller.user.user_id).execute();
   const now = new Date();
   productId = randomUUID();
-  await prisma.product.create({
-    data: { id: productId, sellerId: seller.user.user_id, name: "Kettle", priceCents: 3999, stock: 100, nameSearch: "kettle", descriptionSearch: "", createdAt: now, updatedAt: now },
-  });
+  await db
+    .insertInto("products")
+    .values({ id: productId, seller_id: seller.user.user_id, name: "Kettle", price_cents: 3999, stock: 100, name_search: "kettle", description_search: "", created_at: now, updated_at: now })
+    .execute();
 });
 afterAll(() => server.stop());
 

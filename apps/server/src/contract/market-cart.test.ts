@@ -101,7 +101,7 @@ describe("PUT and DELETE /api/cart/items/{product_id}, DELETE /api/cart", () => 
     expectError(await rest("PUT", `/cart/items/${randomUUID()}`, { quantity: 1 }), 404, "PRODUCT_NOT_FOUND");
     expectSuccess(await rest("PUT", `/cart/items/${b.id}/`, { quantity: 1 }));
 
-    await server.services.db.prisma.product.update({ where: { id: a.id }, data: { stock: 3 } });
+    await server.services.db.kysely.updateTable("products").set({ stock: 3 }).where("id", "=", a.id).execute();
     expect((await rest("GET", "/cart")).body.data.items.map((i: { available: boolean }) => i.available)).toEqual([false, true]);
 
     const zero = await rest("PUT", `/cart/items/${b.id}`, { quantity: 0 });

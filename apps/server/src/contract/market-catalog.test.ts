@@ -29,7 +29,7 @@ beforeAll(async () => {
   [seller, otherSeller, buyer] = users.map((user) => user.tokens.access_token) as [string, string, string];
   sellerId = users[0]!.data.user_id;
   const username = uniqueName("root");
-  await createSuperuser(server.services.db.prisma, server.services.passwords, { username, email: `${username}@example.com`, password: "Str0ng!Passw0rd" });
+  await createSuperuser(server.services.db, server.services.passwords, { username, email: `${username}@example.com`, password: "Str0ng!Passw0rd" });
   admin = (await login(server.url, username)).access_token;
 });
 afterAll(() => server?.stop());

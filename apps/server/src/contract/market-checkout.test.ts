@@ -67,7 +67,7 @@ describe("POST /api/checkout", () => {
     const [p, q] = [await createProduct(server, shop.id, { stock: 2 }), await createProduct(server, shop.id, { stock: 2 })];
     await addToCart(server, buyer.token, p.id, 2);
     await addToCart(server, buyer.token, q.id, 1);
-    await server.services.db.prisma.product.update({ where: { id: p.id }, data: { stock: 1 } });
+    await server.services.db.kysely.updateTable("products").set({ stock: 1 }).where("id", "=", p.id).execute();
     const charges = simulator.charges().length;
     const reply = await checkout(server, buyer.token);
     expectError(reply, 409, "INSUFFICIENT_STOCK");
@@ -81,7 +81,7 @@ describe("POST /api/checkout", () => {
     const [p, q] = [await createProduct(server, shop.id, { stock: 3 }), await createProduct(server, shop.id, { stock: 3 })];
     await addToCart(server, buyer.token, p.id, 1);
     await addToCart(server, buyer.token, q.id, 1);
-    await server.services.db.prisma.product.update({ where: { id: q.id }, data: { currency: "EUR" } });
+    await server.services.db.kysely.updateTable("products").set({ currency: "EUR" }).where("id", "=", q.id).execute();
     expectError(await checkout(server, buyer.token), 400, "CURRENCY_MISMATCH");
     expect([await stockOf(server, p.id), await stockOf(server, q.id)]).toEqual([3, 3]);
   });

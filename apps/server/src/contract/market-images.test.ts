@@ -54,7 +54,7 @@ beforeAll(async () => {
   [seller, otherSeller] = [await onboardedSeller("Prints & Co"), await onboardedSeller("Elsewhere")];
   buyer = (await userWithSession(server.url)).tokens.access_token;
   const username = uniqueName("root");
-  await createSuperuser(server.services.db.prisma, server.services.passwords, { username, email: `${username}@example.com`, password: "Str0ng!Passw0rd" });
+  await createSuperuser(server.services.db, server.services.passwords, { username, email: `${username}@example.com`, password: "Str0ng!Passw0rd" });
   admin = (await login(server.url, username)).access_token;
   productId = await newProduct();
 });

@@ -1,6 +1,5 @@
-import type { Prisma, Transaction } from "@tessera/db";
+import type { Executor, Transaction } from "@tessera/db";
 import { AppError, success } from "../../envelope.ts";
-import { inTransaction } from "../../transactions.ts";
 import type { AuthedCall as Call, AuthedContext as Authed } from "../../trpc.ts";
 import { type addInput, type Cart, MAX_QUANTITY, type productInput, type setInput } from "./cart.schema.ts";
 
@@ -11,39 +10,51 @@ const productNotFound = () => new AppError("PRODUCT_NOT_FOUND", "Product not fou
 const notInCart = () => new AppError("PRODUCT_NOT_FOUND", "This product is not in your cart.");
 
 /** The cart as API-MARKET.md shows it: names, prices and availability read live from the products. */
-export async function readCart(db: Prisma | Transaction, userId: string): Promise<Cart> {
-  const lines = await db.cartLine.findMany({
-    where: { userId },
-    include: { product: true },
-    orderBy: [{ createdAt: "asc" }, { productId: "asc" }],
-  });
-  const items = lines.map(({ product, quantity }) => ({
-    product_id: product.id,
-    name: product.name,
-    unit_price_cents: product.priceCents,
-    quantity,
-    line_total_cents: product.priceCents * quantity,
-    available: product.status === "active" && product.stock >= quantity,
+export async function readCart(db: Executor, userId: string): Promise<Cart> {
+  const lines = await db
+    .selectFrom("cart_lines")
+    .innerJoin("products", "products.id", "cart_lines.product_id")
+    .select(["products.id", "products.name", "products.price_cents", "products.currency", "products.status", "products.stock", "cart_lines.quantity"])
+    .where("cart_lines.user_id", "=", userId)
+    .orderBy("cart_lines.created_at")
+    .orderBy("cart_lines.product_id")
+    .execute();
+  const items = lines.map((line) => ({
+    product_id: line.id,
+    name: line.name,
+    unit_price_cents: line.price_cents,
+    quantity: line.quantity,
+    line_total_cents: line.price_cents * line.quantity,
+    available: line.status === "active" && line.stock >= line.quantity,
   }));
   return {
     items,
     subtotal_cents: items.reduce((sum, item) => sum + item.line_total_cents, 0),
-    currency: lines[0]?.product.currency ?? "USD",
+    currency: lines[0]?.currency ?? "USD",
   };
 }
 
 /** The product a line may hold: active, someone else's, and in the cart's currency. */
 async function buyableProduct(tx: Transaction, userId: string, productId: string) {
   if (!PRODUCT_ID.test(productId)) throw productNotFound();
-  const product = await tx.product.findFirst({ where: { id: productId, status: "active" } });
+  const product = await tx
+    .selectFrom("products")
+    .select(["id", "seller_id", "currency", "stock"])
+    .where("id", "=", productId)
+    .where("status", "=", "active")
+    .executeTakeFirst();
   if (!product) throw productNotFound();
-  if (product.sellerId === userId) throw new AppError("OWN_PRODUCT", "You cannot buy your own product.");
-  const other = await tx.cartLine.findFirst({
-    where: { userId, productId: { not: productId }, product: { currency: { not: product.currency } } },
-    include: { product: { select: { currency: true } } },
-  });
+  if (product.seller_id === userId) throw new AppError("OWN_PRODUCT", "You cannot buy your own product.");
+  const other = await tx
+    .selectFrom("cart_lines")
+    .innerJoin("products", "products.id", "cart_lines.product_id")
+    .select("products.currency")
+    .where("cart_lines.user_id", "=", userId)
+    .where("cart_lines.product_id", "!=", productId)
+    .where("products.currency", "!=", product.currency)
+    .executeTakeFirst();
   if (other) {
-    throw new AppError("CURRENCY_MISMATCH", `Your cart holds ${other.product.currency} items and this product is priced in ${product.currency}: one currency per cart.`);
+    throw new AppError("CURRENCY_MISMATCH", `Your cart holds ${other.currency} items and this product is priced in ${product.currency}: one currency per cart.`);
   }
   return product;
 }
@@ -68,48 +79,53 @@ function checkQuantity(quantity: number, stock: number) {
  */
 export async function addItem({ ctx, input }: Call<typeof addInput>) {
   const userId = ctx.auth.user.id;
-  await inTransaction(ctx, async (tx) => {
+  await ctx.services.db.transaction(async (tx) => {
     const product = await buyableProduct(tx, userId, input.product_id);
-    const line = await tx.cartLine.upsert({
-      where: { userId_productId: { userId, productId: product.id } },
-      create: { userId, productId: product.id, quantity: input.quantity, createdAt: new Date() },
-      update: { quantity: { increment: input.quantity } },
-    });
+    const line = await tx
+      .insertInto("cart_lines")
+      .values({ user_id: userId, product_id: product.id, quantity: input.quantity, created_at: new Date() })
+      .onConflict((conflict) => conflict.columns(["user_id", "product_id"]).doUpdateSet((eb) => ({ quantity: eb("cart_lines.quantity", "+", input.quantity) })))
+      .returning("quantity")
+      .executeTakeFirstOrThrow();
     checkQuantity(line.quantity, product.stock);
   });
-  return success(await readCart(ctx.services.db.prisma, userId), "Item added to cart.");
+  return success(await readCart(ctx.services.db.kysely, userId), "Item added to cart.");
 }
 
 /** Sets a line's quantity (creating the line if need be); 0 removes it, as DELETE does. */
 export async function setItem({ ctx, input }: Call<typeof setInput>) {
   const userId = ctx.auth.user.id;
   if (input.quantity === 0) return removeItem({ ctx, input: { product_id: input.product_id } }).then((reply) => success(reply.data, "Cart updated."));
-  await inTransaction(ctx, async (tx) => {
+  await ctx.services.db.transaction(async (tx) => {
     const product = await buyableProduct(tx, userId, input.product_id);
     checkQuantity(input.quantity, product.stock);
-    await tx.cartLine.upsert({
-      where: { userId_productId: { userId, productId: product.id } },
-      create: { userId, productId: product.id, quantity: input.quantity, createdAt: new Date() },
-      update: { quantity: input.quantity },
-    });
+    await tx
+      .insertInto("cart_lines")
+      .values({ user_id: userId, product_id: product.id, quantity: input.quantity, created_at: new Date() })
+      .onConflict((conflict) => conflict.columns(["user_id", "product_id"]).doUpdateSet({ quantity: input.quantity }))
+      .execute();
   });
-  return success(await readCart(ctx.services.db.prisma, userId), "Cart updated.");
+  return success(await readCart(ctx.services.db.kysely, userId), "Cart updated.");
 }
 
 /** Removes a line, whatever became of its product (an archived product's line is removable). */
 export async function removeItem({ ctx, input }: Call<typeof productInput>) {
   const userId = ctx.auth.user.id;
   if (!PRODUCT_ID.test(input.product_id)) throw notInCart();
-  const { count } = await ctx.services.db.prisma.cartLine.deleteMany({ where: { userId, productId: input.product_id } });
-  if (count === 0) throw notInCart();
-  return success(await readCart(ctx.services.db.prisma, userId), "Item removed from cart.");
+  const { numDeletedRows } = await ctx.services.db.kysely
+    .deleteFrom("cart_lines")
+    .where("user_id", "=", userId)
+    .where("product_id", "=", input.product_id)
+    .executeTakeFirst();
+  if (numDeletedRows === 0n) throw notInCart();
+  return success(await readCart(ctx.services.db.kysely, userId), "Item removed from cart.");
 }
 
 export async function emptyCart({ ctx }: { ctx: Authed }) {
-  await ctx.services.db.prisma.cartLine.deleteMany({ where: { userId: ctx.auth.user.id } });
-  return success(await readCart(ctx.services.db.prisma, ctx.auth.user.id), "Cart emptied.");
+  await ctx.services.db.kysely.deleteFrom("cart_lines").where("user_id", "=", ctx.auth.user.id).execute();
+  return success(await readCart(ctx.services.db.kysely, ctx.auth.user.id), "Cart emptied.");
 }
 
 export async function getCart({ ctx }: { ctx: Authed }) {
-  return success(await readCart(ctx.services.db.prisma, ctx.auth.user.id));
+  return success(await readCart(ctx.services.db.kysely, ctx.auth.user.id));
 }

@@ -50,7 +50,7 @@ describe("checkout", () => {
     expect((await buyer.caller.cart.get()).data.items).toEqual([]);
 
     // The snapshot outlives later changes to the product.
-    await env.services.db.prisma.product.update({ where: { id: a.id }, data: { name: "Renamed", priceCents: 1 } });
+    await env.services.db.kysely.updateTable("products").set({ name: "Renamed", price_cents: 1 }).where("id", "=", a.id).execute();
     expect((await buyer.caller.orders.get({ id: first.id })).data.items[0]).toMatchObject({ name: "Lamp", unit_price_cents: 1999 });
   });
 
@@ -77,9 +77,9 @@ describe("checkout", () => {
     const [s, buyer] = [await seller(env), await shopper(env)];
     const [short1, fine, short2] = [await product(env, s.id, { stock: 5 }), await product(env, s.id, { stock: 5 }), await product(env, s.id, { stock: 5 })];
     for (const p of [short1, fine, short2]) await buyer.caller.cart.add({ product_id: p.id, quantity: 4 });
-    const prisma = env.services.db.prisma;
-    await prisma.product.update({ where: { id: short1.id }, data: { stock: 3 } });
-    await prisma.product.update({ where: { id: short2.id }, data: { status: "archived" } });
+    const products = env.services.db.kysely.updateTable("products");
+    await products.set({ stock: 3 }).where("id", "=", short1.id).execute();
+    await products.set({ status: "archived" }).where("id", "=", short2.id).execute();
     const charges = simulator.charges().length;
     const error = await rejection(buyer.withKey(key()).checkout.place({ payment_method: "pm_card_visa" }));
     expect(error.appCode).toBe("INSUFFICIENT_STOCK");
@@ -119,7 +119,7 @@ describe("checkout with an Idempotency-Key", () => {
     const first = await buyer.withKey(k).checkout.place({ payment_method: "pm_card_visa" });
     const charges = simulator.charges().length;
     await buyer.caller.cart.add({ product_id: p.id, quantity: 5 });
-    await env.services.db.prisma.order.update({ where: { id: first.data.orders[0]!.id }, data: { status: "shipped" } });
+    await env.services.db.kysely.updateTable("orders").set({ status: "shipped" }).where("id", "=", first.data.orders[0]!.id).execute();
     const again = await buyer.withKey(k).checkout.place({ payment_method: "pm_card_visa" });
     expect(again).toEqual(first);
     expect(simulator.charges().length).toBe(charges);

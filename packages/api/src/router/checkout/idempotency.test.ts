@@ -20,7 +20,10 @@ afterAll(() => env.cleanup());
 async function claimedElsewhere(paymentMethod = "pm_card_visa") {
   const key = randomUUID();
   const now = new Date();
-  await env.services.db.prisma.idempotencyRecord.create({ data: { userId: ctx.auth.user.id, key, paymentMethod, state: "processing", createdAt: now, updatedAt: now } });
+  await env.services.db.kysely
+    .insertInto("idempotency_records")
+    .values({ user_id: ctx.auth.user.id, key, payment_method: paymentMethod, state: "processing", created_at: now, updated_at: now })
+    .execute();
   return key;
 }
 
@@ -34,10 +37,13 @@ describe("a key another request owns", () => {
     const body = { status: "success", message: "Order placed successfully.", data: { orders: [] } };
     const waiting = oncePerKey(ctx, key, "pm_card_visa", 201, neverRuns);
     setTimeout(() => {
-      void env.services.db.prisma.idempotencyRecord.update({
-        where: { userId_key: { userId: ctx.auth.user.id, key } },
-        data: { state: "done", responseStatus: 201, responseBody: JSON.stringify(body) },
-      }).then(() => undefined);
+      void env.services.db.kysely
+        .updateTable("idempotency_records")
+        .set({ state: "done", response_status: 201, response_body: JSON.stringify(body) })
+        .where("user_id", "=", ctx.auth.user.id)
+        .where("key", "=", key)
+        .execute()
+        .then(() => undefined);
     }, 300);
     expect(await waiting).toEqual(body);
   });

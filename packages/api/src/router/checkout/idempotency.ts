@@ -62,8 +62,10 @@ export async function oncePerKey<T>(
 ): Promise<T> {
   const userId = ctx.auth.user.id;
   const now = new Date();
-  const claimed = await ctx.services.db.prisma.idempotencyRecord
-    .create({ data: { userId, key, paymentMethod, state: "processing", createdAt: now, updatedAt: now } })
+  const claimed = await ctx.services.db.kysely
+    .insertInto("idempotency_records")
+    .values({ user_id: userId, key, payment_method: paymentMethod, state: "processing", created_at: now, updated_at: now })
+    .execute()
     .then(() => true, (error: unknown) => {
       if (isUniqueViolation(error)) return false;
       throw error;
@@ -71,10 +73,12 @@ export async function oncePerKey<T>(
   if (!claimed) return replay(await recordedOutcome(ctx, userId, key, paymentMethod, waitLimitMs));
 
   const outcome = await run(work, successStatus);
-  await ctx.services.db.prisma.idempotencyRecord.update({
-    where: { userId_key: { userId, key } },
-    data: { state: "done", responseStatus: outcome.status, responseBody: JSON.stringify(outcome.body), updatedAt: new Date() },
-  });
+  await ctx.services.db.kysely
+    .updateTable("idempotency_records")
+    .set({ state: "done", response_status: outcome.status, response_body: JSON.stringify(outcome.body), updated_at: new Date() })
+    .where("user_id", "=", userId)
+    .where("key", "=", key)
+    .execute();
   return replay(outcome, outcome.cause);
 }
 
@@ -82,12 +86,17 @@ export async function oncePerKey<T>(
 async function recordedOutcome(ctx: Authed, userId: string, key: string, paymentMethod: string, waitLimitMs: number): Promise<Outcome> {
   const deadline = Date.now() + waitLimitMs;
   for (let pause = 20; ; pause = Math.min(pause * 1.5, 250)) {
-    const record = await ctx.services.db.prisma.idempotencyRecord.findUnique({ where: { userId_key: { userId, key } } });
+    const record = await ctx.services.db.kysely
+      .selectFrom("idempotency_records")
+      .select(["payment_method", "state", "response_status", "response_body"])
+      .where("user_id", "=", userId)
+      .where("key", "=", key)
+      .executeTakeFirst();
     if (!record) throw new Error("idempotency record vanished");
-    if (record.paymentMethod !== paymentMethod) {
+    if (record.payment_method !== paymentMethod) {
       throw new AppError("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used with another payment method: use a new key for a new checkout.");
     }
-    if (record.state === "done") return { status: record.responseStatus!, body: JSON.parse(record.responseBody!) };
+    if (record.state === "done") return { status: record.response_status!, body: JSON.parse(record.response_body!) };
     if (Date.now() > deadline) {
       throw new AppError("NOT_READY", "The first request with this Idempotency-Key is still being processed; retry later.");
     }

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import type { Transaction } from "@tessera/db";
 import { AppError, type FieldProblem } from "../../envelope.ts";
 import type { ChargeResult } from "../../services/payments/provider.ts";
-import { inTransaction } from "../../transactions.ts";
 import type { AuthedContext as Authed } from "../../trpc.ts";
 import { readOrders } from "../orders/order-rows.ts";
 import type { Order } from "../orders/orders.schema.ts";
@@ -15,10 +14,18 @@ interface Placed {
   productIds: string[];
 }
 
+/** A cart line with what checkout needs of its product to take its units. */
 type Line = Awaited<ReturnType<typeof cartLines>>[number];
 
 const cartLines = (tx: Transaction, userId: string) =>
-  tx.cartLine.findMany({ where: { userId }, include: { product: true }, orderBy: [{ createdAt: "asc" }, { productId: "asc" }] });
+  tx
+    .selectFrom("cart_lines")
+    .innerJoin("products", "products.id", "cart_lines.product_id")
+    .select(["cart_lines.product_id", "cart_lines.quantity", "products.status", "products.currency"])
+    .where("cart_lines.user_id", "=", userId)
+    .orderBy("cart_lines.created_at")
+    .orderBy("cart_lines.product_id")
+    .execute();
 
 /**
  * Takes every line's units out of stock, each with one conditional UPDATE (`stock >= quantity`): the database
@@ -28,14 +35,17 @@ const cartLines = (tx: Transaction, userId: string) =>
  */
 async function takeStock(tx: Transaction, lines: Line[]): Promise<FieldProblem[]> {
   const shortages: FieldProblem[] = [];
-  for (const line of [...lines].sort((a, b) => (a.productId < b.productId ? -1 : 1))) {
-    const { count } = await tx.product.updateMany({
-      where: { id: line.productId, status: "active", stock: { gte: line.quantity } },
-      data: { stock: { decrement: line.quantity } },
-    });
-    if (count === 0) {
-      const message = line.product.status === "active" ? "Not enough stock for the quantity in your cart." : "This product is no longer available.";
-      shortages.push({ path: `items.${line.productId}`, message });
+  for (const line of [...lines].sort((a, b) => (a.product_id < b.product_id ? -1 : 1))) {
+    const { numUpdatedRows } = await tx
+      .updateTable("products")
+      .set((eb) => ({ stock: eb("stock", "-", line.quantity) }))
+      .where("id", "=", line.product_id)
+      .where("status", "=", "active")
+      .where("stock", ">=", line.quantity)
+      .executeTakeFirst();
+    if (numUpdatedRows === 0n) {
+      const message = line.status === "active" ? "Not enough stock for the quantity in your cart." : "This product is no longer available.";
+      shortages.push({ path: `items.${line.product_id}`, message });
     }
   }
   return shortages;
@@ -47,48 +57,57 @@ async function takeStock(tx: Transaction, lines: Line[]): Promise<FieldProblem[]
  */
 function reserve(ctx: Authed, providerName: string): Promise<Placed[]> {
   const buyerId = ctx.auth.user.id;
-  return inTransaction(ctx, async (tx) => {
+  // Database work only (db.transaction may run it again after a conflict): the charges come after it commits.
+  return ctx.services.db.transaction(async (tx) => {
     const lines = await cartLines(tx, buyerId);
     if (lines.length === 0) throw new AppError("CART_EMPTY", "Your cart is empty.");
-    const currencies = [...new Set(lines.map((line) => line.product.currency))];
+    const currencies = [...new Set(lines.map((line) => line.currency))];
     if (currencies.length > 1) throw new AppError("CURRENCY_MISMATCH", `Your cart mixes ${currencies.join(" and ")}: one currency per cart.`);
     const shortages = await takeStock(tx, lines);
     if (shortages.length > 0) throw new AppError("INSUFFICIENT_STOCK", "Some items are out of stock; nothing was charged.", { details: shortages });
 
     // Re-read after the UPDATEs: on PostgreSQL these rows are now locked by this transaction, so price and name are current.
-    const products = new Map((await tx.product.findMany({ where: { id: { in: lines.map((l) => l.productId) } } })).map((p) => [p.id, p]));
+    const productRows = await tx
+      .selectFrom("products")
+      .select(["id", "seller_id", "name", "price_cents"])
+      .where("id", "in", lines.map((line) => line.product_id))
+      .execute();
+    const products = new Map(productRows.map((product) => [product.id, product]));
     // Sellers in the order their first product was added to the cart; names as they are now (the order keeps them).
-    const sellerIds = [...new Set(lines.map((line) => products.get(line.productId)!.sellerId))];
-    const people = new Map((await tx.user.findMany({ where: { id: { in: [buyerId, ...sellerIds] } } })).map((u) => [u.id, u]));
+    const sellerIds = [...new Set(lines.map((line) => products.get(line.product_id)!.seller_id))];
+    const userRows = await tx.selectFrom("users").select(["id", "username", "store_name"]).where("id", "in", [buyerId, ...sellerIds]).execute();
+    const people = new Map(userRows.map((user) => [user.id, user]));
     const now = new Date();
     const placed: Placed[] = [];
     for (const sellerId of sellerIds) {
+      const id = randomUUID();
       const items = lines
-        .filter((line) => products.get(line.productId)!.sellerId === sellerId)
+        .filter((line) => products.get(line.product_id)!.seller_id === sellerId)
         .map((line, position) => {
-          const product = products.get(line.productId)!;
-          return { productId: product.id, position, name: product.name, unitPriceCents: product.priceCents, quantity: line.quantity };
+          const product = products.get(line.product_id)!;
+          return { order_id: id, product_id: product.id, position, name: product.name, unit_price_cents: product.price_cents, quantity: line.quantity };
         });
-      const totalCents = items.reduce((sum, item) => sum + item.unitPriceCents * item.quantity, 0);
-      const order = await tx.order.create({
-        data: {
-          id: randomUUID(),
-          buyerId,
-          buyerUsername: people.get(buyerId)!.username,
-          sellerId,
-          sellerStoreName: people.get(sellerId)!.storeName,
-          totalCents: BigInt(totalCents),
+      const totalCents = items.reduce((sum, item) => sum + item.unit_price_cents * item.quantity, 0);
+      await tx
+        .insertInto("orders")
+        .values({
+          id,
+          buyer_id: buyerId,
+          buyer_username: people.get(buyerId)!.username,
+          seller_id: sellerId,
+          seller_store_name: people.get(sellerId)!.store_name,
+          total_cents: totalCents,
           currency: currencies[0]!,
           status: "pending_payment",
-          paymentProvider: providerName,
-          paymentStatus: "pending",
-          createdAt: now,
-          updatedAt: now,
-          items: { create: items },
-          history: { create: { status: "pending_payment", at: now } },
-        },
-      });
-      placed.push({ id: order.id, totalCents, currency: order.currency, productIds: items.map((item) => item.productId) });
+          payment_provider: providerName,
+          payment_status: "pending",
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      await tx.insertInto("order_items").values(items).execute();
+      await tx.insertInto("order_history").values({ order_id: id, status: "pending_payment", at: now }).execute();
+      placed.push({ id, totalCents, currency: currencies[0]!, productIds: items.map((item) => item.product_id) });
     }
     return placed;
   });
@@ -135,23 +154,24 @@ export async function placeOrders(ctx: Authed, paymentMethod: string): Promise<O
   }
 
   const now = new Date();
-  const paid = await inTransaction(ctx, async (tx) => {
+  const paid = await ctx.services.db.transaction(async (tx) => {
     const moved: string[] = [];
     for (const [i, order] of orders.entries()) {
       const result = results[i]!;
       if (result.status === "succeeded") {
-        if (await move(tx, order.id, "pending_payment", "paid", now, { chargeId: result.chargeId, paymentStatus: "succeeded" })) moved.push(order.id);
+        if (await move(tx, order.id, "pending_payment", "paid", now, { charge_id: result.chargeId, payment_status: "succeeded" })) moved.push(order.id);
       } else {
         // Pending: the webhook settles it. Its event may already have, so only a charge id not yet known is set.
-        await tx.order.updateMany({ where: { id: order.id, chargeId: null }, data: { chargeId: result.chargeId } });
+        await tx.updateTable("orders").set({ charge_id: result.chargeId }).where("id", "=", order.id).where("charge_id", "is", null).execute();
       }
     }
+    // Every order has at least one line: the list is never empty.
     const bought = orders.flatMap((order) => order.productIds);
-    await tx.cartLine.deleteMany({ where: { userId: ctx.auth.user.id, productId: { in: bought } } });
+    await tx.deleteFrom("cart_lines").where("user_id", "=", ctx.auth.user.id).where("product_id", "in", bought).execute();
     return moved;
   });
   await announce(ctx, paid);
-  return readOrders(ctx.services.db.prisma, ids);
+  return readOrders(ctx.services.db.kysely, ids);
 }
 
 /** After a decline: refunds what was charged, then every order → payment_failed (restocked) in one transaction. */
@@ -166,12 +186,12 @@ async function failAll(ctx: Authed, orders: Placed[], results: ChargeResult[]) {
     refunded.add(order.id);
   }
   const now = new Date();
-  await inTransaction(ctx, async (tx) => {
+  await ctx.services.db.transaction(async (tx) => {
     for (const [i, order] of orders.entries()) {
       const chargeId = results[i]?.chargeId;
       await move(tx, order.id, "pending_payment", "payment_failed", now, {
-        ...(chargeId !== undefined && { chargeId }),
-        paymentStatus: refunded.has(order.id) ? "refunded" : "failed",
+        ...(chargeId !== undefined && { charge_id: chargeId }),
+        payment_status: refunded.has(order.id) ? "refunded" : "failed",
       });
     }
   });

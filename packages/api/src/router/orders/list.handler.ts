@@ -1,30 +1,28 @@
 import { success } from "../../envelope.ts";
 import { decodeCursor, toPage } from "../../pagination.ts";
 import type { AuthedCall as Call } from "../../trpc.ts";
-import { orderInclude, type OrderRow, toOrder } from "./order-rows.ts";
+import { type Party, toOrder, withParts } from "./order-rows.ts";
 import { cursorPosition, type listInput } from "./orders.schema.ts";
 
 /**
  * One party's orders, newest first, ties broken by id (both descending), a page at a time. Keyset, never offset:
  * the cursor is the last order's (created_at, id), so orders placed between pages cannot shift what follows.
  */
-async function listFor({ ctx, input }: Call<typeof listInput>, party: { buyerId: string } | { sellerId: string }) {
+async function listFor({ ctx, input }: Call<typeof listInput>, party: Party) {
   const after = decodeCursor(input.cursor, cursorPosition);
-  const at = after && new Date(after.created_at);
-  const rows: OrderRow[] = await ctx.services.db.prisma.order.findMany({
-    where: {
-      ...party,
-      ...(input.status && { status: input.status }),
-      // (created_at, id) < (at, id0), written so that the database can seek into the (party, created_at, id) index.
-      ...(after && { createdAt: { lte: at }, OR: [{ createdAt: { lt: at } }, { id: { lt: after.id } }] }),
-    },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    // One row past the page tells whether another page follows.
-    take: input.limit + 1,
-    include: orderInclude,
-  });
-  return success(toPage(rows, input.limit, toOrder, (row) => ({ created_at: row.createdAt.toISOString(), id: row.id })));
+  const db = ctx.services.db.kysely;
+  let query = db.selectFrom("orders").selectAll().where((eb) => eb.and(party));
+  if (input.status) query = query.where("status", "=", input.status);
+  if (after) {
+    const at = new Date(after.created_at);
+    // (created_at, id) < (at, id0), written so that the database can seek into the (party, created_at, id) index.
+    query = query.where((eb) => eb.and([eb("created_at", "<=", at), eb.or([eb("created_at", "<", at), eb("id", "<", after.id)])]));
+  }
+  // One row past the page tells whether another page follows.
+  const orders = await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(input.limit + 1).execute();
+  const rows = await withParts(db, orders);
+  return success(toPage(rows, input.limit, toOrder, (row) => ({ created_at: row.created_at.toISOString(), id: row.id })));
 }
 
-export const listOwnOrders = (call: Call<typeof listInput>) => listFor(call, { buyerId: call.ctx.auth.user.id });
-export const listSellerOrders = (call: Call<typeof listInput>) => listFor(call, { sellerId: call.ctx.auth.user.id });
+export const listOwnOrders = (call: Call<typeof listInput>) => listFor(call, { buyer_id: call.ctx.auth.user.id });
+export const listSellerOrders = (call: Call<typeof listInput>) => listFor(call, { seller_id: call.ctx.auth.user.id });

@@ -51,26 +51,26 @@ export interface ProductSpec {
 export async function product(env: WithDatabase, sellerId: string, spec: ProductSpec = {}) {
   const now = new Date();
   const name = spec.name ?? `Product ${randomUUID().slice(0, 6)}`;
-  return env.services.db.prisma.product.create({
-    data: {
-      id: randomUUID(),
-      sellerId,
-      name,
-      description: "",
-      priceCents: spec.priceCents ?? 1000,
-      currency: spec.currency ?? "USD",
-      stock: spec.stock ?? 10,
-      status: spec.status ?? "active",
-      nameSearch: searchText(name),
-      descriptionSearch: "",
-      createdAt: now,
-      updatedAt: now,
-    },
-  });
+  const row = {
+    id: randomUUID(),
+    seller_id: sellerId,
+    name,
+    description: "",
+    price_cents: spec.priceCents ?? 1000,
+    currency: spec.currency ?? "USD",
+    stock: spec.stock ?? 10,
+    status: spec.status ?? "active",
+    name_search: searchText(name),
+    description_search: "",
+    created_at: now,
+    updated_at: now,
+  };
+  await env.services.db.kysely.insertInto("products").values(row).execute();
+  return row;
 }
 
 export const stockOf = async (env: WithDatabase, productId: string) =>
-  (await env.services.db.prisma.product.findUniqueOrThrow({ where: { id: productId } })).stock;
+  (await env.services.db.kysely.selectFrom("products").select("stock").where("id", "=", productId).executeTakeFirstOrThrow()).stock;
 
 /** Webhook deliveries through createCaller: the signed bytes as rawBody, as the REST transport passes them. */
 export const viaCaller = (env: TestEnv): WebhookSender => async (body, signature) => {

@@ -1,7 +1,6 @@
 import { AppError, success } from "../../envelope.ts";
-import { inTransaction } from "../../transactions.ts";
 import type { AuthedCall as Call, AuthedContext as Authed } from "../../trpc.ts";
-import { orderOf, readOrders, toOrder } from "./order-rows.ts";
+import { type OrderRow, orderOf, readOrders, toOrder } from "./order-rows.ts";
 import type { idInput, OrderEvent, OrderStatus } from "./orders.schema.ts";
 import { announce, move } from "./transitions.ts";
 
@@ -9,11 +8,11 @@ const invalidState = (status: string, action: string) =>
   new AppError("INVALID_ORDER_STATE", `This order is ${status}: it cannot be ${action}.`);
 
 export async function getOwnOrder({ ctx, input }: Call<typeof idInput>) {
-  return success(toOrder(await orderOf(ctx.services.db.prisma, input.id, { buyerId: ctx.auth.user.id })));
+  return success(toOrder(await orderOf(ctx.services.db.kysely, input.id, { buyer_id: ctx.auth.user.id })));
 }
 
 export async function getSellerOrder({ ctx, input }: Call<typeof idInput>) {
-  return success(toOrder(await orderOf(ctx.services.db.prisma, input.id, { sellerId: ctx.auth.user.id })));
+  return success(toOrder(await orderOf(ctx.services.db.kysely, input.id, { seller_id: ctx.auth.user.id })));
 }
 
 /**
@@ -22,25 +21,25 @@ export async function getSellerOrder({ ctx, input }: Call<typeof idInput>) {
  * once per key, so a retried refund never pays back twice; should it fail, the order says `refund_pending`.
  */
 export async function cancelOwnOrder({ ctx, input }: Call<typeof idInput>) {
-  const order = await orderOf(ctx.services.db.prisma, input.id, { buyerId: ctx.auth.user.id });
-  const moved = await inTransaction(ctx, (tx) => move(tx, order.id, "paid", "cancelled", new Date(), { paymentStatus: "refund_pending" }));
-  if (!moved) throw invalidState((await orderOf(ctx.services.db.prisma, order.id, { buyerId: ctx.auth.user.id })).status, "cancelled");
+  const order = await orderOf(ctx.services.db.kysely, input.id, { buyer_id: ctx.auth.user.id });
+  const moved = await ctx.services.db.transaction((tx) => move(tx, order.id, "paid", "cancelled", new Date(), { payment_status: "refund_pending" }));
+  if (!moved) throw invalidState((await orderOf(ctx.services.db.kysely, order.id, { buyer_id: ctx.auth.user.id })).status, "cancelled");
   await refund(ctx, order);
   await announce(ctx, [order.id]);
-  const [cancelled] = await readOrders(ctx.services.db.prisma, [order.id]);
+  const [cancelled] = await readOrders(ctx.services.db.kysely, [order.id]);
   return success(cancelled!, "Order cancelled.");
 }
 
-async function refund(ctx: Authed, order: { id: string; chargeId: string | null; totalCents: bigint; currency: string }) {
+async function refund(ctx: Authed, order: OrderRow) {
   try {
     await ctx.services.payments.refund({
-      chargeId: order.chargeId!,
+      chargeId: order.charge_id!,
       orderId: order.id,
-      amountCents: Number(order.totalCents),
+      amountCents: order.total_cents,
       currency: order.currency,
       idempotencyKey: `refund:${order.id}`,
     });
-    await ctx.services.db.prisma.order.update({ where: { id: order.id }, data: { paymentStatus: "refunded" } });
+    await ctx.services.db.kysely.updateTable("orders").set({ payment_status: "refunded" }).where("id", "=", order.id).execute();
   } catch (error) {
     // The cancellation stands; the refund is owed and the order says so.
     ctx.services.logger.error({ err: error, orderId: order.id }, "refund failed; the order stays refund_pending");
@@ -49,11 +48,11 @@ async function refund(ctx: Authed, order: { id: string; chargeId: string | null;
 
 const sellerMove = (from: OrderStatus, to: OrderStatus, action: string, message: string) =>
   async ({ ctx, input }: Call<typeof idInput>) => {
-    const order = await orderOf(ctx.services.db.prisma, input.id, { sellerId: ctx.auth.user.id });
-    const moved = await inTransaction(ctx, (tx) => move(tx, order.id, from, to, new Date()));
-    if (!moved) throw invalidState((await orderOf(ctx.services.db.prisma, order.id, { sellerId: ctx.auth.user.id })).status, action);
+    const order = await orderOf(ctx.services.db.kysely, input.id, { seller_id: ctx.auth.user.id });
+    const moved = await ctx.services.db.transaction((tx) => move(tx, order.id, from, to, new Date()));
+    if (!moved) throw invalidState((await orderOf(ctx.services.db.kysely, order.id, { seller_id: ctx.auth.user.id })).status, action);
     await announce(ctx, [order.id]);
-    const [after] = await readOrders(ctx.services.db.prisma, [order.id]);
+    const [after] = await readOrders(ctx.services.db.kysely, [order.id]);
     return success(after!, message);
   };
 

@@ -16,9 +16,10 @@ const MOVES: Record<OrderStatus, readonly OrderStatus[]> = {
 /** Moves that give the order's units back to stock: the payment failed, or the order was refunded. */
 const RESTOCKING = new Set<OrderStatus>(["payment_failed", "cancelled"]);
 
+/** The payment columns a move may set beside the status. */
 export interface PaymentChange {
-  chargeId?: string;
-  paymentStatus?: PaymentStatus;
+  charge_id?: string;
+  payment_status?: PaymentStatus;
 }
 
 /**
@@ -29,26 +30,31 @@ export interface PaymentChange {
  */
 export async function move(tx: Transaction, orderId: string, from: OrderStatus, to: OrderStatus, at: Date, payment: PaymentChange = {}) {
   if (!MOVES[from].includes(to)) throw new Error(`no move from ${from} to ${to}`);
-  const { count } = await tx.order.updateMany({ where: { id: orderId, status: from }, data: { status: to, updatedAt: at, ...payment } });
-  if (count === 0) return false;
-  await tx.orderHistory.create({ data: { orderId, status: to, at } });
+  const { numUpdatedRows } = await tx
+    .updateTable("orders")
+    .set({ status: to, updated_at: at, ...payment })
+    .where("id", "=", orderId)
+    .where("status", "=", from)
+    .executeTakeFirst();
+  if (numUpdatedRows === 0n) return false;
+  await tx.insertInto("order_history").values({ order_id: orderId, status: to, at }).execute();
   if (RESTOCKING.has(to)) await restock(tx, orderId);
   return true;
 }
 
 /** Gives an order's units back, product by product in id order (the order checkout takes its row locks in). */
 async function restock(tx: Transaction, orderId: string) {
-  const items = await tx.orderItem.findMany({ where: { orderId }, orderBy: { productId: "asc" } });
+  const items = await tx.selectFrom("order_items").select(["product_id", "quantity"]).where("order_id", "=", orderId).orderBy("product_id").execute();
   for (const item of items) {
-    // A product deleted meanwhile (its seller's account was) has nothing to give back to.
-    await tx.product.updateMany({ where: { id: item.productId }, data: { stock: { increment: item.quantity } } });
+    // A product deleted meanwhile (its seller's account was) has nothing to give back to: the UPDATE finds no row.
+    await tx.updateTable("products").set((eb) => ({ stock: eb("stock", "+", item.quantity) })).where("id", "=", item.product_id).execute();
   }
 }
 
 /** Tells the buyer and the seller of each order, after the change has committed, how the order now stands. */
 export async function announce(ctx: Context, orderIds: string[]): Promise<void> {
   if (orderIds.length === 0) return;
-  for (const order of await readOrders(ctx.services.db.prisma, orderIds)) {
+  for (const order of await readOrders(ctx.services.db.kysely, orderIds)) {
     const event = { type: "status_changed" as const, order };
     await Promise.all([ctx.services.orderEvents.publish(order.buyer.user_id, event), ctx.services.orderEvents.publish(order.seller.user_id, event)]);
   }

@@ -2,7 +2,6 @@ import { isUniqueViolation, type Transaction } from "@tessera/db";
 import { AppError, done } from "../../envelope.ts";
 import { type ChargeEvent, isChargeEvent, type PaymentEvent, WebhookPayloadError, WebhookSignatureError } from "../../services/payments/provider.ts";
 import { SIGNATURE_HEADER } from "../../services/payments/webhook-signature.ts";
-import { inTransaction } from "../../transactions.ts";
 import { type Context, headerOf } from "../../trpc.ts";
 import { isOrderId } from "../orders/order-rows.ts";
 import { announce, move } from "../orders/transitions.ts";
@@ -36,24 +35,24 @@ function verifiedEvent(ctx: Context, input: object): PaymentEvent {
 }
 
 /** Whether the event describes this order's charge: the same charge (once known), amount and currency. */
-const describes = (event: ChargeEvent, order: { chargeId: string | null; totalCents: bigint; currency: string }) =>
-  (order.chargeId === null || order.chargeId === event.data.charge_id) &&
-  BigInt(event.data.amount_cents) === order.totalCents &&
+const describes = (event: ChargeEvent, order: { charge_id: string | null; total_cents: number; currency: string }) =>
+  (order.charge_id === null || order.charge_id === event.data.charge_id) &&
+  event.data.amount_cents === order.total_cents &&
   event.data.currency === order.currency;
 
 /** The move an event asks for, if the order is where the event finds it; false when it does not fit. */
 async function apply(tx: Transaction, event: ChargeEvent, at: Date): Promise<boolean> {
   const { order_id: orderId, charge_id: chargeId } = event.data;
   if (!isOrderId(orderId)) return false;
-  const order = await tx.order.findUnique({ where: { id: orderId } });
+  const order = await tx.selectFrom("orders").select(["charge_id", "total_cents", "currency"]).where("id", "=", orderId).executeTakeFirst();
   if (!order || !describes(event, order)) return false;
   switch (event.type) {
     case "charge.succeeded":
-      return move(tx, orderId, "pending_payment", "paid", at, { chargeId, paymentStatus: "succeeded" });
+      return move(tx, orderId, "pending_payment", "paid", at, { charge_id: chargeId, payment_status: "succeeded" });
     case "charge.failed":
-      return move(tx, orderId, "pending_payment", "payment_failed", at, { chargeId, paymentStatus: "failed" });
+      return move(tx, orderId, "pending_payment", "payment_failed", at, { charge_id: chargeId, payment_status: "failed" });
     case "charge.refunded":
-      return move(tx, orderId, "paid", "cancelled", at, { paymentStatus: "refunded" });
+      return move(tx, orderId, "paid", "cancelled", at, { payment_status: "refunded" });
   }
 }
 
@@ -66,11 +65,11 @@ async function apply(tx: Transaction, event: ChargeEvent, at: Date): Promise<boo
 export async function receiveWebhook({ ctx, input }: { ctx: Context; input: object }) {
   const event = verifiedEvent(ctx, input);
   const at = new Date();
-  const changedOrder = await inTransaction(ctx, async (tx) => {
-    if (await tx.paymentEvent.findUnique({ where: { id: event.id } })) return undefined;
+  const changedOrder = await ctx.services.db.transaction(async (tx) => {
+    if (await tx.selectFrom("payment_events").select("id").where("id", "=", event.id).executeTakeFirst()) return undefined;
     const changed = isChargeEvent(event) && (await apply(tx, event, at));
     const orderId = changed ? event.data.order_id : null;
-    await tx.paymentEvent.create({ data: { id: event.id, type: event.type, orderId, receivedAt: at } });
+    await tx.insertInto("payment_events").values({ id: event.id, type: event.type, order_id: orderId, received_at: at }).execute();
     return orderId ?? undefined;
   }).catch((error: unknown) => {
     // The same event delivered twice at once: the other delivery stored it (and applied it) first.

@@ -19,12 +19,16 @@ const tooManyImages = () => new AppError("TOO_MANY_IMAGES", `A product has at mo
 
 /** Its seller or an admin removes an image: the row first (readers stop finding it), then the bytes. */
 export async function deleteImage({ ctx, input }: Call<typeof imageIdInput>) {
-  const product = await managedProduct(ctx.services.db.prisma, input.id, ctx.auth.user);
+  const product = await managedProduct(ctx.services.db.kysely, input.id, ctx.auth.user);
   if (!IMAGE_ID.test(input.image_id)) throw imageNotFound();
-  const image = await ctx.services.db.prisma.productImage.findFirst({ where: { id: input.image_id, productId: product.id } });
+  const image = await ctx.services.db.kysely
+    .deleteFrom("product_images")
+    .where("id", "=", input.image_id)
+    .where("product_id", "=", product.id)
+    .returning("storage_key")
+    .executeTakeFirst();
   if (!image) throw imageNotFound();
-  await ctx.services.db.prisma.productImage.deleteMany({ where: { id: image.id } });
-  await ctx.services.images.remove(image.storageKey);
+  await ctx.services.images.remove(image.storage_key);
   return done("Image deleted.");
 }
 
@@ -37,10 +41,10 @@ export async function authorizeImageUpload(ctx: Context): Promise<Caller> {
 
 /** Upload, step 2, after the body's type was checked: the caller's own product, with room for one more image. 404, 409. */
 export async function productForUpload(ctx: Context, caller: Caller, productId: string): Promise<{ id: string }> {
-  const product = await managedProduct(ctx.services.db.prisma, productId, caller.user);
+  const product = await managedProduct(ctx.services.db.kysely, productId, caller.user);
   // Admins pass managedProduct, but they never reach this step (authorizeImageUpload): this is the seller's own.
-  if (product.sellerId !== caller.user.id) throw productNotFound();
-  if (product.images.length >= MAX_IMAGES_PER_PRODUCT) throw tooManyImages();
+  if (product.seller_id !== caller.user.id) throw productNotFound();
+  if (product.image_ids.length >= MAX_IMAGES_PER_PRODUCT) throw tooManyImages();
   return { id: product.id };
 }
 
@@ -57,14 +61,25 @@ export async function storeImage(
   const id = randomUUID();
   const bytes = await streamImage(ctx.services.images, id, file);
   try {
-    await ctx.services.db.prisma.$transaction(async (tx) => {
-      const locked = await tx.product.updateMany({ where: { id: productId }, data: { updatedAt: new Date() } });
-      if (locked.count === 0) throw productNotFound(); // archived is fine, but it was deleted with its seller meanwhile
-      const images = await tx.productImage.findMany({ where: { productId }, select: { position: true }, orderBy: { position: "desc" } });
+    // Database work only: db.transaction may run it again after a conflict; the bytes are already stored.
+    await ctx.services.db.transaction(async (tx) => {
+      const locked = await tx.updateTable("products").set({ updated_at: new Date() }).where("id", "=", productId).executeTakeFirst();
+      if (locked.numUpdatedRows === 0n) throw productNotFound(); // archived is fine, but it was deleted with its seller meanwhile
+      const images = await tx.selectFrom("product_images").select("position").where("product_id", "=", productId).orderBy("position", "desc").execute();
       if (images.length >= MAX_IMAGES_PER_PRODUCT) throw tooManyImages();
-      await tx.productImage.create({
-        data: { id, productId, storageKey: id, ...bytes, position: (images[0]?.position ?? -1) + 1, createdAt: new Date() },
-      });
+      await tx
+        .insertInto("product_images")
+        .values({
+          id,
+          product_id: productId,
+          storage_key: id,
+          content_type: bytes.contentType,
+          byte_size: bytes.byteSize,
+          sha256: bytes.sha256,
+          position: (images[0]?.position ?? -1) + 1,
+          created_at: new Date(),
+        })
+        .execute();
     });
   } catch (error) {
     await ctx.services.images.remove(id);
@@ -83,14 +98,20 @@ export interface ImageForRead {
 
 /** GET /api/images/{image_id}: anyone. 404 IMAGE_NOT_FOUND for an unknown (or malformed) id. */
 export async function imageForRead(ctx: Context, imageId: string): Promise<ImageForRead> {
-  const image = IMAGE_ID.test(imageId) ? await ctx.services.db.prisma.productImage.findUnique({ where: { id: imageId } }) : null;
+  const image = IMAGE_ID.test(imageId)
+    ? await ctx.services.db.kysely
+      .selectFrom("product_images")
+      .select(["content_type", "byte_size", "sha256", "storage_key"])
+      .where("id", "=", imageId)
+      .executeTakeFirst()
+    : undefined;
   if (!image) throw imageNotFound();
   return {
-    contentType: image.contentType,
-    byteSize: image.byteSize,
+    contentType: image.content_type,
+    byteSize: image.byte_size,
     etag: `"${image.sha256}"`,
     async open() {
-      const stream = await ctx.services.images.read(image.storageKey);
+      const stream = await ctx.services.images.read(image.storage_key);
       if (!stream) throw imageNotFound(); // deleted between the lookup and the read
       return stream;
     },

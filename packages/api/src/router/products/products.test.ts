@@ -135,6 +135,15 @@ describe("reading, updating and archiving", () => {
     expect(await appCodeOf(seller.products.patch({ id: before.id, status: "deleted" } as never))).toBe("INVALID_REQUEST");
   });
 
+  it("replaces the categories of concurrent updates one after the other: each succeeds, the last one's set stays", async () => {
+    const { id } = (await seller.products.create(newProduct)).data;
+    const sets = [["a", "b"], ["b", "c"], ["a", "c"], ["c", "d"], ["a", "b", "c"], ["d"]];
+    const replies = await Promise.all(sets.map((categories) => seller.products.patch({ id, categories })));
+    const final = (await seller.products.get({ id })).data.categories;
+    expect(replies.map((reply) => reply.data.categories)).toEqual(sets);
+    expect(sets).toContainEqual(final);
+  });
+
   it("lets admins edit and archive any product, and nobody else but its seller (404, no existence leak)", async () => {
     const { id } = (await seller.products.create(newProduct)).data;
     for (const stranger of [buyer, otherSeller]) {
