@@ -32,7 +32,7 @@ export async function createTestServices(env: Record<string, string> = {}, overr
     services,
     config,
     caller: (request: Partial<RequestInfo> = {}) =>
-      createCaller(createContext(services, { transport: "trpc", requestId: "test", clientAddress: "127.0.0.1", authorization: undefined, ...request })),
+      createCaller(createContext(services, { requestId: "test", clientAddress: "127.0.0.1", authorization: undefined, ...request })),
     async cleanup() {
       await services.close();
       await db.close(); // before the drop: PostgreSQL refuses to drop a database with open connections

@@ -12,9 +12,10 @@ export function isUniqueViolation(error: unknown): boolean {
 
 /**
  * The database aborted a transaction so that it can be run again: a serialization failure or a deadlock
- * (PostgreSQL), or another connection holding SQLite's write lock past the busy timeout.
+ * (PostgreSQL), or another connection (another process on the same SQLite file) holding SQLite's write lock past the
+ * busy timeout, or committing under a read snapshot (SQLITE_BUSY_SNAPSHOT and the other SQLITE_BUSY_* codes).
  */
 export function isWriteConflict(error: unknown): boolean {
   const code = codeOf(error);
-  return code === "40001" || code === "40P01" || code === "SQLITE_BUSY";
+  return code === "40001" || code === "40P01" || (typeof code === "string" && code.startsWith("SQLITE_BUSY"));
 }

@@ -1,5 +1,5 @@
 import BetterSqlite3 from "better-sqlite3";
-import { SqliteDialect, type SqliteDatabase, type SqliteStatement } from "kysely";
+import { CompiledQuery, type DatabaseConnection, type Driver, SqliteDialect, type SqliteDatabase, type SqliteStatement } from "kysely";
 import { sqliteFilePath } from "./url.ts";
 
 /** Statements kept prepared (by SQL text). Kysely writes one text per query shape, so a few hundred cover the app. */
@@ -92,6 +92,33 @@ function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
 }
 
 /**
+ * Kysely's SQLite dialect, with transactions that take the write lock when they begin (BEGIN IMMEDIATE). In this
+ * process one transaction runs at a time anyway; another process on the same file (a CLI beside the server) is what
+ * this is for: a deferred transaction that has read, then writes after the other committed, fails with
+ * SQLITE_BUSY_SNAPSHOT at once, while an immediate one waits (busy_timeout) for its turn.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    // Bound methods, not a prototype chain: the driver keeps private fields only its own `this` can read.
+    return {
+      init: () => driver.init(),
+      acquireConnection: () => driver.acquireConnection(),
+      beginTransaction: async (connection: DatabaseConnection) => {
+        await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+      },
+      commitTransaction: (connection) => driver.commitTransaction(connection),
+      rollbackTransaction: (connection) => driver.rollbackTransaction(connection),
+      savepoint: driver.savepoint?.bind(driver),
+      rollbackToSavepoint: driver.rollbackToSavepoint?.bind(driver),
+      releaseSavepoint: driver.releaseSavepoint?.bind(driver),
+      releaseConnection: (connection) => driver.releaseConnection(connection),
+      destroy: () => driver.destroy(),
+    };
+  }
+}
+
+/**
  * The SQLite dialect for a `file:` DATABASE_URL. SQLite is one connection: Kysely's driver lets one query or one
  * transaction use it at a time, so a statement issued while another caller's transaction is open waits for it to
  * end instead of running inside it (inside a transaction, use its `tx`: the outer database would wait for itself).
@@ -104,5 +131,5 @@ export function sqliteDialect(url: string): { dialect: SqliteDialect; raw: Bette
   raw.pragma("foreign_keys = ON");
   raw.pragma("busy_timeout = 5000");
   raw.pragma("synchronous = NORMAL");
-  return { dialect: new SqliteDialect({ database: withStatementCache(raw) }), raw };
+  return { dialect: new ImmediateSqliteDialect({ database: withStatementCache(raw) }), raw };
 }

@@ -16,7 +16,7 @@ export interface SeedReport {
 }
 
 const contextFor = (services: Services, authorization?: string): Context =>
-  createContext(services, { transport: "trpc", requestId: "seed", clientAddress: "seed", authorization });
+  createContext(services, { requestId: "seed", clientAddress: "seed", authorization });
 
 const conflict = (error: unknown) => error instanceof AppError && (error.appCode === "USERNAME_EXISTS" || error.appCode === "EMAIL_EXISTS");
 

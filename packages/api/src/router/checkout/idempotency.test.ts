@@ -12,7 +12,7 @@ let ctx: AuthedContext;
 beforeAll(async () => {
   env = await createTestServices();
   const buyer = await shopper(env);
-  ctx = { ...createContext(env.services, { transport: "trpc", requestId: "t", clientAddress: "-", authorization: undefined }), auth: { user: { id: buyer.id, role: "user" } } };
+  ctx = { ...createContext(env.services, { requestId: "t", clientAddress: "-", authorization: undefined }), auth: { user: { id: buyer.id, role: "user" } } };
 });
 afterAll(() => env.cleanup());
 

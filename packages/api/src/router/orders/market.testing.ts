@@ -72,10 +72,10 @@ export async function product(env: WithDatabase, sellerId: string, spec: Product
 export const stockOf = async (env: WithDatabase, productId: string) =>
   (await env.services.db.kysely.selectFrom("products").select("stock").where("id", "=", productId).executeTakeFirstOrThrow()).stock;
 
-/** Webhook deliveries through createCaller: the signed bytes as rawBody, as the REST transport passes them. */
+/** Webhook deliveries through createCaller: the signed bytes as the request body, as a REST request hands them on. */
 export const viaCaller = (env: TestEnv): WebhookSender => async (body, signature) => {
   try {
-    await env.caller({ rawBody: Buffer.from(body), headers: { "tessera-signature": signature } }).payments.webhook(JSON.parse(body));
+    await env.caller({ body: Buffer.from(body), headers: { "tessera-signature": signature } }).payments.webhook(JSON.parse(body));
     return 200;
   } catch (error) {
     return error instanceof AppError ? httpStatusOf(error.appCode) : 500;

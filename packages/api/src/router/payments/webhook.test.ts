@@ -36,7 +36,7 @@ async function orderNow(id: string) {
 /** Delivers one event, signed by us, with an optional signature header of our own. */
 function send(event: Record<string, unknown>, signature?: string) {
   const body = JSON.stringify(event);
-  return env.caller({ rawBody: Buffer.from(body), headers: { "tessera-signature": signature ?? signWebhook(SECRET, body) } }).payments.webhook(event);
+  return env.caller({ body: Buffer.from(body), headers: { "tessera-signature": signature ?? signWebhook(SECRET, body) } }).payments.webhook(event);
 }
 
 describe("payment webhook", () => {
@@ -105,10 +105,10 @@ describe("payment webhook", () => {
     for (const signature of ["", "t=1,v1=00", signWebhook("not the secret", body), stale]) {
       expect((await rejection(send(event, signature))).appCode).toBe("INVALID_SIGNATURE");
     }
-    const missing = await rejection(env.caller({ rawBody: Buffer.from(body) }).payments.webhook(event));
+    const missing = await rejection(env.caller({ body: Buffer.from(body) }).payments.webhook(event));
     expect(missing.appCode).toBe("INVALID_SIGNATURE");
     // Signed over other bytes than those received (a re-serialised body): refused.
-    const tampered = await rejection(env.caller({ rawBody: Buffer.from(`${body} `), headers: { "tessera-signature": signWebhook(SECRET, body) } }).payments.webhook(event));
+    const tampered = await rejection(env.caller({ body: Buffer.from(`${body} `), headers: { "tessera-signature": signWebhook(SECRET, body) } }).payments.webhook(event));
     expect(tampered.appCode).toBe("INVALID_SIGNATURE");
     expect((await rejection(send({ ...event, data: { ...event.data, amount_cents: -1 } }))).appCode).toBe("INVALID_REQUEST");
     expect((await orderNow(order.id)).status).toBe("pending_payment");

@@ -21,7 +21,7 @@ async function* chunks(total: number, head = PNG_HEAD): AsyncGenerator<Uint8Arra
   for (let sent = head.length; sent < total; sent += 64 * 1024) yield Buffer.alloc(Math.min(64 * 1024, total - sent), 7);
 }
 
-const ctx = () => createContext(env.services, { transport: "rest", requestId: "t", clientAddress: "127.0.0.1", authorization: undefined });
+const ctx = () => createContext(env.services, { requestId: "t", clientAddress: "127.0.0.1", authorization: undefined });
 const folder = () => path.join(env.config.dataDir, "images");
 const files = () => (existsSync(folder()) ? readdirSync(folder()) : []);
 
