@@ -46,11 +46,17 @@ beforeAll(async () => {
     env: { ...process.env, ENV: "test", PORT: "0", DATA_DIR: dataDir, DATABASE_URL: database.url, LOG_LEVEL: "info", REDIS_KEY_PREFIX: `tessera-test:${randomUUID()}:` },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  npm.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  npm.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   exited = new Promise((resolve) => npm.once("exit", (code) => resolve(code)));
-  // It may build the server (and, on a fresh clone, the web app) first: a wide budget on a busy machine.
-  await expect.poll(() => /"msg":"Tessera is listening"/.test(output), { timeout: 240_000, interval: 200 }).toBe(true);
+  // It may build the server (and, on a fresh clone, the web app) first: a wide budget (the hook's) on a busy machine.
+  await new Promise<void>((resolve, reject) => {
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/"msg":"Tessera is listening"/.test(output)) resolve();
+    };
+    npm.stdout!.on("data", read);
+    npm.stderr!.on("data", read);
+    void exited.then((code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
+  });
 }, 300_000);
 
 afterAll(async () => {
