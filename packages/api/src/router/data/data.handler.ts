@@ -1,6 +1,7 @@
 import { isUniqueViolation } from "@tessera/db";
 import { AppError, done, success } from "../../envelope.ts";
 import { decodeCursor, toPage } from "../../pagination.ts";
+import { isoTime } from "../../time.ts";
 import type { AuthedCall as Call, AuthedContext as Authed } from "../../trpc.ts";
 import { type entryInput, type keyInput, listCursor, type listInput } from "./data.schema.ts";
 import { readEntry } from "./entry-reader.ts";
@@ -83,6 +84,6 @@ export async function listEntries({ ctx, input }: Call<typeof listInput>) {
   if (upper !== undefined) query = query.where("key", "<", upper);
   const rows = await query.orderBy("key").limit(input.limit + 1).execute();
   return success(
-    toPage(rows, input.limit, (row) => ({ key: row.key, value: row.value, updated_at: row.updated_at.toISOString() }), (row) => ({ key: row.key })),
+    toPage(rows, input.limit, (row) => ({ key: row.key, value: row.value, updated_at: isoTime(row.updated_at) }), (row) => ({ key: row.key })),
   );
 }

@@ -4,7 +4,7 @@ import { success } from "../../envelope.ts";
 import { decodeCursor, toPage } from "../../pagination.ts";
 import { containsText } from "../../search.ts";
 import type { AuthedCall as Call } from "../../trpc.ts";
-import { type TaskRow, toTask } from "./task-row.ts";
+import { TASK_COLUMNS, type TaskRow, toTask } from "./task-row.ts";
 import { cursorPosition, type listInput, type Sort } from "./tasks.schema.ts";
 
 
@@ -73,7 +73,7 @@ export async function listTasks({ ctx, input }: Call<typeof listInput>) {
   const key = input.sort.replace(/^-/, "") as SortKey;
   const desc = input.sort.startsWith("-");
   // Ownership is part of every query.
-  let filtered: TaskQuery = ctx.services.db.kysely.selectFrom("tasks").selectAll().where("owner_id", "=", ctx.auth.user.id);
+  let filtered: TaskQuery = ctx.services.db.kysely.selectFrom("tasks").select(TASK_COLUMNS).where("owner_id", "=", ctx.auth.user.id);
   if (input.status) filtered = filtered.where("status", "=", input.status);
   if (input.priority) filtered = filtered.where("priority", "=", input.priority);
   const { q } = input;

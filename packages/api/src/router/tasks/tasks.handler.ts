@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { AppError, done, success } from "../../envelope.ts";
 import { searchText } from "../../search.ts";
 import type { AuthedCall as Call, AuthedContext as Authed } from "../../trpc.ts";
-import { toTask } from "./task-row.ts";
+import { TASK_COLUMNS, toTask } from "./task-row.ts";
 import { type createInput, type idInput, PRIORITY_RANK, type TaskEvent, type updateInput } from "./tasks.schema.ts";
 
 // Ids are what randomUUID() makes; anything else cannot be a task and is answered like a missing one.
@@ -45,7 +45,7 @@ export async function createTask({ ctx, input }: Call<typeof createInput>) {
 export async function getTask({ ctx, input }: Call<typeof idInput>) {
   const row = await ctx.services.db.kysely
     .selectFrom("tasks")
-    .selectAll()
+    .select(TASK_COLUMNS)
     .where("id", "=", ownTaskId(input.id))
     .where("owner_id", "=", ctx.auth.user.id)
     .executeTakeFirst();
@@ -73,7 +73,7 @@ export async function updateTask({ ctx, input }: Call<typeof updateInput>) {
     .set({ ...changes, updated_at: new Date() })
     .where("id", "=", id)
     .where("owner_id", "=", ctx.auth.user.id)
-    .returningAll()
+    .returning(TASK_COLUMNS)
     .executeTakeFirst();
   if (!row) throw taskNotFound();
   const task = toTask(row);
