@@ -96,6 +96,13 @@ describe("procedures", () => {
     await expect(tessera.data.get.query({ key: "color" })).rejects.toMatchObject({ code: "KEY_NOT_FOUND" });
   });
 
+  it("sends more calls at once than the server takes in one batch (20) as several batches", async () => {
+    const { tessera } = await signedIn(server);
+    await tessera.data.create.mutate({ key: "many", value: "v" });
+    const answers = await Promise.all(Array.from({ length: 45 }, () => tessera.data.get.query({ key: "many" })));
+    expect(answers.map((answer) => answer.data.value)).toEqual(Array(45).fill("v"));
+  });
+
   it("tasks: create, get, update, patch, list, delete", async () => {
     const { tessera } = await signedIn(server);
     const { data: task } = await tessera.tasks.create.mutate({ title: "Write the SDK", priority: "high" });

@@ -12,6 +12,9 @@ import { imageUploader, type ImageData, type UploadedImage, type UploadImageOpti
 export type { EventSourceConstructor };
 
 /** The `fetch` the client calls: the global one by default. */
+/** The most calls the server takes in one batched request (its `maxBatchSize`). */
+const MAX_BATCH_ITEMS = 20;
+
 export type FetchLike = NonNullable<HTTPBatchLinkOptions<TesseraRouter["_def"]["_config"]["$types"]>["fetch"]>;
 
 export interface TesseraClientOptions {
@@ -98,7 +101,8 @@ export function createTesseraClient(options: TesseraClientOptions): TesseraClien
         false: splitLink({
           condition: (op) => idempotencyKeyOf(op) !== undefined,
           true: httpLink({ url, fetch: options.fetch, headers: keyedHeaders(session) }),
-          false: httpBatchLink({ url, fetch: options.fetch, headers: bearerHeaders(session) }),
+          // The server answers batches of up to 20 calls (more is 400 BAD_REQUEST): more calls at once go as several.
+          false: httpBatchLink({ url, fetch: options.fetch, headers: bearerHeaders(session), maxItems: MAX_BATCH_ITEMS }),
         }),
       }),
     ],
