@@ -29,14 +29,14 @@ describe("operations routes", () => {
 
 describe("/readyz when the database does not answer", () => {
   it("answers 503 NOT_READY with the error envelope", async () => {
-    const readyz = health(() => Promise.reject(new Error("database is down")));
+    const readyz = health(() => Promise.reject(new Error("the database does not answer")));
     const listener = createHttpServer((req, res) => void readyz(req.method ?? "GET", "/readyz", res)).listen(0);
     await new Promise((resolve) => listener.once("listening", resolve));
     try {
       const { port } = listener.address() as { port: number };
       const res = await fetch(`http://127.0.0.1:${port}/readyz`);
       expect(res.status).toBe(503);
-      expect(await res.json()).toMatchObject({ status: "error", code: "NOT_READY" });
+      expect(await res.json()).toMatchObject({ status: "error", code: "NOT_READY", message: "Not ready: the database does not answer." });
     } finally {
       listener.close();
     }
@@ -56,7 +56,7 @@ describe("/readyz when Redis is configured but does not answer", () => {
       expect((await fetch(`${down.url}/healthz`)).status).toBe(200);
       const res = await fetch(`${down.url}/readyz`);
       expect(res.status).toBe(503);
-      expect(await res.json()).toMatchObject({ status: "error", code: "NOT_READY" });
+      expect(await res.json()).toMatchObject({ status: "error", code: "NOT_READY", message: "Not ready: Redis does not answer." });
     } finally {
       await down.stop();
     }

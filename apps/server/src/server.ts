@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { createServices, type ServiceOverrides, type Services } from "@tessera/api";
 import type { Config } from "@tessera/config";
-import { createDatabase } from "@tessera/db";
+import { createDatabase, type Database } from "@tessera/db";
 import { pino, type Logger } from "pino";
 import { frontDoor } from "./http/front-door.ts";
 import { answerClientError } from "./http/send.ts";
+import { isUnreachable } from "./startup-errors.ts";
 
 export interface RunningServer {
   server: Server;
@@ -69,25 +71,48 @@ function lingering(server: Server) {
  */
 const defaultLogger = (config: Config) => pino({ level: config.logLevel }, pino.destination({ dest: 1, sync: false }));
 
+/**
+ * The database, migrated: retried with backoff (0.25 s doubling to 5 s) while it does not answer at all, for up to
+ * DATABASE_CONNECT_TIMEOUT_SECONDS (a database that starts beside the server); any other failure at once.
+ */
+async function connectDatabase(config: Config, logger: Logger): Promise<Database> {
+  const deadline = Date.now() + config.databaseConnectTimeoutSeconds * 1000;
+  for (let wait = 250; ; wait = Math.min(wait * 2, 5000)) {
+    try {
+      return await createDatabase({
+        url: config.databaseUrl,
+        poolMax: config.databasePoolMax,
+        onIdleError: (error) => logger.warn({ err: error }, "PostgreSQL ended an idle connection; it will be replaced"),
+      });
+    } catch (error) {
+      if (!isUnreachable(error) || Date.now() + wait > deadline) throw error;
+      logger.warn({ err: error, retryInMs: wait }, "the database does not answer yet; retrying");
+      await sleep(wait);
+    }
+  }
+}
+
 /** Builds everything from a config and listens; used by main.ts and by the tests (which may swap a service). */
 export async function startServer(
   config: Config,
   logger: Logger = defaultLogger(config),
   overrides: Omit<ServiceOverrides, "logger"> = {},
 ): Promise<RunningServer> {
-  const db = await createDatabase({
-    url: config.databaseUrl,
-    poolMax: config.databasePoolMax,
-    onIdleError: (error) => logger.warn({ err: error }, "PostgreSQL ended an idle connection; it will be replaced"),
-  });
+  const db = await connectDatabase(config, logger);
   const services = createServices(config, db, { ...overrides, logger });
   if (config.redisUrl) {
     // Wait for the first connection so that the first requests already share state; a Redis that is down
     // does not stop the start: /readyz says 503 until it answers, and the services degrade meanwhile.
     await services.ready().catch((error: unknown) => logger.warn({ err: error }, "Redis is not reachable yet; starting anyway"));
   }
-  const server = createServer(frontDoor({ services, logger, trustProxy: config.trustProxy, corsOrigins: config.corsOrigins }));
+  // The timeouts below are enforced when node checks its connections: every second (its default is 30 s).
+  const server = createServer({ connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs) }, frontDoor({ services, logger, trustProxy: config.trustProxy, corsOrigins: config.corsOrigins }));
   server.on("clientError", answerClientError);
+  // Slow or idle clients hold a connection no longer than these (node's defaults are minutes, or none for the cap).
+  server.headersTimeout = config.http.headersTimeoutMs;
+  server.requestTimeout = config.http.requestTimeoutMs;
+  server.keepAliveTimeout = config.http.keepAliveTimeoutMs;
+  server.maxConnections = config.http.maxConnections;
   const connections = lingering(server);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -39,6 +39,23 @@ describe("loadConfig", () => {
     }
   });
 
+  it("lists every invalid or missing setting at once, one line each", () => {
+    const error = (() => {
+      try {
+        loadConfig({ ENV: "prod", PORT: "http", BCRYPT_COST: "2", JWT_SECRET: "short", DATA_DIR: freshDir() }, freshDir());
+      } catch (caught) {
+        return caught as Error;
+      }
+      throw new Error("expected a ConfigError");
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    const lines = error.message.split("\n");
+    expect(lines[0]).toBe("Invalid configuration:");
+    for (const name of ["PORT", "BCRYPT_COST", "JWT_SECRET must be at least", "WEBHOOK_SECRET is required"]) {
+      expect(lines.filter((line) => line.startsWith("  - ") && line.includes(name))).toHaveLength(1);
+    }
+  });
+
   it("refuses prod without a JWT_SECRET of 32 bytes or more", () => {
     expect(() => loadConfig({ ENV: "prod", WEBHOOK_SECRET: SECRET }, freshDir())).toThrow(ConfigError);
     expect(() => loadConfig({ ENV: "prod", JWT_SECRET: "short", WEBHOOK_SECRET: SECRET }, freshDir())).toThrow(/JWT_SECRET/);

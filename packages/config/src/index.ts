@@ -45,6 +45,15 @@ const envSchema = z.object({
     .refine((value) => value.split(",").every((origin) => origin.trim() === "" || /^https?:\/\/[^/\s]+$/.test(origin.trim())), "must be a comma-separated list of origins like https://app.example.com"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SHUTDOWN_TIMEOUT_MS: integer(0).default(10_000),
+  HTTP_HEADERS_TIMEOUT_MS: integer(1).default(20_000),
+  HTTP_REQUEST_TIMEOUT_MS: integer(1).default(60_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(1).default(5_000),
+  HTTP_MAX_CONNECTIONS: integer(1).default(2_000),
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  DATABASE_CONNECT_TIMEOUT_SECONDS: integer(0).default(30),
+}).refine((env) => env.HTTP_HEADERS_TIMEOUT_MS <= env.HTTP_REQUEST_TIMEOUT_MS, {
+  path: ["HTTP_HEADERS_TIMEOUT_MS"],
+  message: "must not be longer than HTTP_REQUEST_TIMEOUT_MS",
 });
 
 export interface Config {
@@ -77,6 +86,12 @@ export interface Config {
   trustProxy: boolean | number | string;
   logLevel: string;
   shutdownTimeoutMs: number;
+  /** Slow and idle clients: how long a request's headers, a whole request and an idle kept-alive connection may take. */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
+  /** When set, GET /metrics needs `Authorization: Bearer <metricsToken>`. */
+  metricsToken: string | undefined;
+  /** How long a start keeps retrying a database that does not answer (PostgreSQL), with backoff, before giving up. */
+  databaseConnectTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -88,9 +103,13 @@ const MIN_SECRET_BYTES = 32;
 /** Largest product image upload, inclusive (API-MARKET.md: 5 MiB; fixed by the contract, not configurable). */
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 
+/** Every problem of a configuration, one line each, so that an operator fixes them in one go. */
+const invalid = (problems: string[]) =>
+  new ConfigError(problems.length === 1 ? `Invalid configuration: ${problems[0]}` : `Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+
 /**
  * Reads `.env.<ENV>` from the repository root, lets real environment variables override it,
- * and validates the result. Throws ConfigError with one line naming the variable.
+ * and validates the result. Throws ConfigError naming every variable that is wrong or missing.
  */
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env, envDir = REPO_ROOT): Config {
   const envName = environment.ENV ?? "dev";
@@ -98,10 +117,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, envDir 
   const fromFile = existsSync(envFile) ? dotenv.parse(readFileSync(envFile)) : {};
   const parsed = envSchema.safeParse({ ...fromFile, ...environment });
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`Invalid configuration: ${String(issue.path[0])} ${issue.message}`);
+    // The secrets are checked too (unless ENV itself is wrong), so that a prod start lists them with the rest.
+    const envValue = { ...fromFile, ...environment }.ENV ?? "dev";
+    const secrets = ["dev", "test", "prod"].includes(envValue) ? secretProblems(envValue as Config["env"], { ...fromFile, ...environment }) : [];
+    throw invalid([...parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`), ...secrets]);
   }
   const env = parsed.data;
+  const secrets = secretProblems(env.ENV, env);
+  if (secrets.length > 0) throw invalid(secrets);
   const dataDir = path.resolve(env.DATA_DIR);
   return {
     env: env.ENV,
@@ -127,20 +150,32 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, envDir 
     corsOrigins: env.CORS_ORIGINS.split(",").map((origin) => origin.trim()).filter(Boolean),
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    http: {
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: env.HTTP_MAX_CONNECTIONS,
+    },
+    metricsToken: env.METRICS_TOKEN,
+    databaseConnectTimeoutSeconds: env.DATABASE_CONNECT_TIMEOUT_SECONDS,
   };
 }
 
-/** A signing secret: given (32+ bytes), required in prod, random per start in test, generated once in dev. */
-function resolveSecret(name: string, env: Config["env"], secret: string | undefined, dataDir: string, fileName: string): string {
-  if (secret !== undefined) {
-    if (Buffer.byteLength(secret, "utf8") < MIN_SECRET_BYTES) {
-      throw new ConfigError(`Invalid configuration: ${name} must be at least ${MIN_SECRET_BYTES} bytes`);
-    }
-    return secret;
-  }
-  if (env === "prod") {
-    throw new ConfigError(`Invalid configuration: ${name} is required in prod (at least ${MIN_SECRET_BYTES} bytes)`);
-  }
+const SECRETS = ["JWT_SECRET", "WEBHOOK_SECRET"] as const;
+
+/** What is wrong with the signing secrets: too short wherever given, missing in prod. */
+function secretProblems(env: Config["env"], values: Partial<Record<(typeof SECRETS)[number], string>>): string[] {
+  return SECRETS.flatMap((name) => {
+    const secret = values[name];
+    if (secret !== undefined && Buffer.byteLength(secret, "utf8") < MIN_SECRET_BYTES) return [`${name} must be at least ${MIN_SECRET_BYTES} bytes`];
+    if (secret === undefined && env === "prod") return [`${name} is required in prod (at least ${MIN_SECRET_BYTES} bytes)`];
+    return [];
+  });
+}
+
+/** A signing secret (checked by secretProblems): given, random per start in test, generated once in dev. */
+function resolveSecret(_name: string, env: Config["env"], secret: string | undefined, dataDir: string, fileName: string): string {
+  if (secret !== undefined) return secret;
   if (env === "test") return randomBytes(MIN_SECRET_BYTES).toString("base64url");
   // dev: generated once and kept beside the database, so tokens (and signatures) survive restarts.
   const secretFile = path.join(dataDir, fileName);

@@ -13,8 +13,10 @@ export function health(isReady: () => Promise<void>) {
     try {
       await isReady();
       sendJson(res, 200, { status: "success" });
-    } catch {
-      sendError(res, "NOT_READY", "A backing service does not answer.");
+    } catch (error) {
+      // "the database does not answer", "Redis does not answer" (services.ready names the dependency).
+      const which = error instanceof Error ? error.message : "a backing service does not answer";
+      sendError(res, "NOT_READY", `Not ready: ${which}.`);
     }
   };
 }

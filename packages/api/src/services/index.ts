@@ -82,7 +82,12 @@ export function createServices(config: Config, db: Database, options: ServiceOve
     images: options.images ?? createImageStorage(config),
     sessions: createSessionLookup(db, { cache: !redis }),
     async ready() {
-      await Promise.all([db.ping(), redis?.ready()]);
+      // Which one does not answer is what an operator needs from a failed readiness check.
+      const check = (name: string, answers: Promise<unknown> | undefined) =>
+        answers?.catch((cause: unknown) => {
+          throw new Error(`${name} does not answer`, { cause });
+        });
+      await Promise.all([check("the database", db.ping()), check("Redis", redis?.ready())]);
     },
     async close() {
       await redis?.quit();
