@@ -6,6 +6,7 @@ import type { Config } from "@tessera/config";
 import { createDatabase, type Database } from "@tessera/db";
 import { pino, type Logger } from "pino";
 import { frontDoor } from "./http/front-door.ts";
+import { createMetrics } from "./http/metrics.ts";
 import { answerClientError } from "./http/send.ts";
 import { isUnreachable } from "./startup-errors.ts";
 
@@ -58,6 +59,12 @@ function lingering(server: Server) {
     cutStreams() {
       for (const res of responses) if (isEventStream(res)) res.destroy();
     },
+    /** Event streams open now (for the metrics; counted when scraped, not kept up to date per request). */
+    openStreams() {
+      let count = 0;
+      for (const res of responses) if (isEventStream(res)) count++;
+      return count;
+    },
     closeUnused() {
       for (const socket of unused) if (socket.bytesRead === 0) socket.destroy();
     },
@@ -99,14 +106,23 @@ export async function startServer(
   overrides: Omit<ServiceOverrides, "logger"> = {},
 ): Promise<RunningServer> {
   const db = await connectDatabase(config, logger);
-  const services = createServices(config, db, { ...overrides, logger });
+  // Read when /metrics is scraped: the open streams are known once the server exists (below).
+  const metrics = createMetrics({ openStreams: () => connections.openStreams(), poolStats: () => db.poolStats() });
+  const services = createServices(config, db, { metrics: metrics.domain, ...overrides, logger });
   if (config.redisUrl) {
     // Wait for the first connection so that the first requests already share state; a Redis that is down
     // does not stop the start: /readyz says 503 until it answers, and the services degrade meanwhile.
     await services.ready().catch((error: unknown) => logger.warn({ err: error }, "Redis is not reachable yet; starting anyway"));
   }
   // The timeouts below are enforced when node checks its connections: every second (its default is 30 s).
-  const server = createServer({ connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs) }, frontDoor({ services, logger, trustProxy: config.trustProxy, corsOrigins: config.corsOrigins }));
+  const server = createServer({ connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs) }, frontDoor({
+    services,
+    logger,
+    metrics,
+    metricsToken: config.metricsToken,
+    trustProxy: config.trustProxy,
+    corsOrigins: config.corsOrigins,
+  }));
   server.on("clientError", answerClientError);
   // Slow or idle clients hold a connection no longer than these (node's defaults are minutes, or none for the cap).
   server.headersTimeout = config.http.headersTimeoutMs;

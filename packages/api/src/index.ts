@@ -10,6 +10,7 @@ export {
   signWebhook,
   type LimiterFactory,
   type RedisConnections,
+  type DomainMetrics,
   type ServiceOverrides,
   type Services,
 } from "./services/index.ts";

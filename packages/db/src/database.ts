@@ -29,6 +29,8 @@ export interface Database extends WriteWatch {
   transaction<T>(work: (tx: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
+  /** The connection pool's state now (PostgreSQL: connections open, idle, and requests waiting for one); SQLite has none. */
+  poolStats(): { total: number; idle: number; waiting: number } | undefined;
   close(): Promise<void>;
 }
 
@@ -47,7 +49,8 @@ const MAX_ATTEMPTS = 8;
 /** The one place that picks a driver for a DATABASE_URL. */
 export async function createDatabase({ url, migrate = true, poolMax = 10, onIdleError = () => {} }: DatabaseOptions): Promise<Database> {
   if (migrate) await applyMigrations(url);
-  const { dialect, watch } = watchWrites(isPostgresUrl(url) ? postgresDialect(url, poolMax, onIdleError).dialect : sqliteDialect(url).dialect);
+  const postgres = isPostgresUrl(url) ? postgresDialect(url, poolMax, onIdleError) : undefined;
+  const { dialect, watch } = watchWrites(postgres ? postgres.dialect : sqliteDialect(url).dialect);
   const kysely = new Kysely<Tables>({ dialect });
   return {
     kysely,
@@ -67,6 +70,7 @@ export async function createDatabase({ url, migrate = true, poolMax = 10, onIdle
     ping: async () => {
       await sql`SELECT 1`.execute(kysely);
     },
+    poolStats: () => postgres && { total: postgres.pool.totalCount, idle: postgres.pool.idleCount, waiting: postgres.pool.waitingCount },
     // Ends the pool (PostgreSQL) or closes the file (SQLite).
     close: () => kysely.destroy(),
   };

@@ -17,19 +17,24 @@ export function requestIdOf(req: Request): string {
  * One JSON log line per request, once its answer is written (or the client left first), keyed by the request id.
  * Only these fields: headers and bodies may carry passwords and tokens.
  */
-export function logRequest(logger: Logger, req: Request, res: Response, id: string, remoteAddress: string, startedAt: number): void {
-  const done = () => {
-    res.off("finish", done);
-    res.off("close", done);
-    const fields = {
-      req: { id, method: req.method, url: redactUrl(req.url ?? ""), remoteAddress },
-      res: { statusCode: res.statusCode },
-      responseTime: Math.round(performance.now() - startedAt),
-    };
-    if (!res.writableFinished) logger.warn(fields, "request aborted");
-    else if (res.statusCode >= 500) logger.error(fields, "request errored");
-    else logger.info(fields, "request completed");
+export function logAnswer(logger: Logger, req: Request, res: Response, facts: { requestId: string; clientAddress: string }, milliseconds: number): void {
+  const fields = {
+    req: { id: facts.requestId, method: req.method, url: redactUrl(req.url ?? ""), remoteAddress: facts.clientAddress },
+    res: { statusCode: res.statusCode },
+    responseTime: Math.round(milliseconds),
   };
-  res.once("finish", done);
-  res.once("close", done);
+  if (!res.writableFinished) logger.warn(fields, "request aborted");
+  else if (res.statusCode >= 500) logger.error(fields, "request errored");
+  else logger.info(fields, "request completed");
+}
+
+/** Calls `done` once, when the answer has been written or the connection closed first. */
+export function whenAnswered(res: Response, done: () => void): void {
+  const once = () => {
+    res.off("finish", once);
+    res.off("close", once);
+    done();
+  };
+  res.once("finish", once);
+  res.once("close", once);
 }

@@ -14,6 +14,8 @@ export function trustOf(setting: boolean | number | string): (address: string, h
 export interface RequestFacts {
   requestId: string;
   clientAddress: string;
+  /** The route that answered, for the metrics: a path template or procedure path, never the raw URL. */
+  route: string;
 }
 
 export const clientAddressOf = (req: Request, trust: ReturnType<typeof trustOf>): string =>

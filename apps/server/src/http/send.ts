@@ -19,6 +19,14 @@ export function writeJson(res: Response, status: number, json: string, headers?:
   res.end(json);
 }
 
+/** A whole text answer of the given Content-Type (the metrics). */
+export function writeText(res: Response, status: number, contentType: string, text: string): void {
+  res.statusCode = status;
+  res.setHeader("Content-Type", contentType);
+  res.setHeader("Content-Length", Buffer.byteLength(text));
+  res.end(text);
+}
+
 /** Answers with the contract's error envelope and the code's HTTP status. */
 export function sendError(res: Response, code: AppCode, message: string, headers?: Record<string, string>): void {
   sendJson(res, httpStatusOf(code), errorEnvelope(code, message), headers);

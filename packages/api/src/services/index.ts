@@ -7,6 +7,7 @@ import { redisLimiters } from "./redis-limiters.ts";
 import { createInProcessEventBus, type EventBus } from "./event-bus.ts";
 import { createRedisEventBus } from "./redis-event-bus.ts";
 import { consoleLogger, createRedisConnections, type RedisConnections, type ServiceLogger } from "./redis.ts";
+import { type DomainMetrics, noMetrics } from "./metrics.ts";
 import { createSessionLookup, type SessionLookup } from "./session-lookup.ts";
 import { createTokenService, type TokenService } from "./tokens.ts";
 import type { PaymentProvider } from "./payments/provider.ts";
@@ -42,6 +43,8 @@ export interface Services {
   images: ImageStorage;
   /** Where authentication finds a session and its user. */
   sessions: SessionLookup;
+  /** Counts of logins, registrations, orders and webhook events, for the server's /metrics (no-ops by default). */
+  metrics: DomainMetrics;
   /** Resolves when every backing service answers (the database, and Redis when configured): for /readyz. */
   ready(): Promise<void>;
   /** Closes what createServices opened (the Redis connections), not the database it was given. */
@@ -58,6 +61,7 @@ export interface ServiceOverrides {
   payments?: PaymentProvider;
   logger?: ServiceLogger;
   images?: ImageStorage;
+  metrics?: DomainMetrics;
 }
 
 export function createServices(config: Config, db: Database, options: ServiceOverrides = {}): Services {
@@ -81,6 +85,7 @@ export function createServices(config: Config, db: Database, options: ServiceOve
     logger,
     images: options.images ?? createImageStorage(config),
     sessions: createSessionLookup(db, { cache: !redis }),
+    metrics: options.metrics ?? noMetrics,
     async ready() {
       // Which one does not answer is what an operator needs from a failed readiness check.
       const check = (name: string, answers: Promise<unknown> | undefined) =>
@@ -96,6 +101,7 @@ export function createServices(config: Config, db: Database, options: ServiceOve
 }
 
 export type { AccessClaims, TokenService } from "./tokens.ts";
+export { type DomainMetrics, noMetrics } from "./metrics.ts";
 export type { LimiterFactory, LoginThrottle } from "./login-throttle.ts";
 export type { PasswordHasher } from "./passwords.ts";
 export { createInProcessEventBus, type EventBus } from "./event-bus.ts";

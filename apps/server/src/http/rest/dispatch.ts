@@ -59,11 +59,13 @@ export function restApi(services: Services, logger: Logger) {
   return async (req: Request, res: Response, facts: RequestFacts, path: string, rawQuery: string): Promise<void> => {
     const method = req.method ?? "GET";
     if (path === DOCUMENT_PATH || path === `${DOCUMENT_PATH}/`) {
+      facts.route = `/api${DOCUMENT_PATH}`;
       if (method !== "GET" && method !== "HEAD") return sendError(res, "METHOD_NOT_ALLOWED", `Method ${method} is not allowed here.`, { Allow: "GET, HEAD" });
       return writeJson(res, 200, documentJson);
     }
     const { routes, rawParameters } = matchRoute(path);
     if (routes.length === 0) return sendError(res, "NOT_FOUND", `No route ${method} /api${path}.`);
+    facts.route = `/api${routes[0]!.path}`;
     const allowed = allowedAt(routes);
     if (!allowed.includes(method)) return sendError(res, "METHOD_NOT_ALLOWED", `Method ${method} is not allowed here.`, { Allow: allowed.join(", ") });
     const routeMethod = method === "HEAD" ? "GET" : method;

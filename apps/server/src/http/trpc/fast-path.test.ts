@@ -29,7 +29,7 @@ beforeAll(async () => {
   sides = createServer((req, res) => {
     const url = new URL(req.url!, "http://localhost");
     const path = url.pathname.slice(url.pathname.lastIndexOf("/") + 1);
-    const facts = { requestId: "diff", clientAddress: "127.0.0.1" };
+    const facts = { requestId: "diff", clientAddress: "127.0.0.1", route: "test" };
     void (async () => {
       if (url.pathname.startsWith("/adapter/")) return adapter(req, res, facts, path);
       answeredFast = await fast(req, res, facts, path, url);
