@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { type AppCode, errorEnvelope, httpStatusOf } from "@tessera/api";
+import { COMPRESS_FROM_BYTES, compress, preferredEncoding } from "./compression.ts";
 
 export type Request = IncomingMessage;
 export type Response = ServerResponse;
@@ -10,13 +11,35 @@ export function sendJson(res: Response, status: number, body: unknown, headers?:
   writeJson(res, status, JSON.stringify(body), headers);
 }
 
-/** sendJson for a body serialised already (the OpenAPI document, made once). */
+/**
+ * sendJson for a body serialised already. From 1 KiB on, the body is compressed when the request accepts brotli or
+ * gzip (off the event loop); smaller answers, most of them, go out at once.
+ */
 export function writeJson(res: Response, status: number, json: string, headers?: Record<string, string>): void {
   res.statusCode = status;
   if (headers) for (const name in headers) res.setHeader(name, headers[name]!);
   res.setHeader("Content-Type", "application/json");
-  res.setHeader("Content-Length", Buffer.byteLength(json));
-  res.end(json);
+  const encoding = json.length >= COMPRESS_FROM_BYTES ? preferredEncoding(res.req) : undefined;
+  if (json.length >= COMPRESS_FROM_BYTES) res.setHeader("Vary", appendVary(res, "Accept-Encoding"));
+  if (encoding === undefined) {
+    res.setHeader("Content-Length", Buffer.byteLength(json));
+    res.end(json);
+    return;
+  }
+  compress(Buffer.from(json), encoding).then(
+    (compressed) => {
+      res.setHeader("Content-Encoding", encoding);
+      res.setHeader("Content-Length", compressed.length);
+      res.end(compressed);
+    },
+    (error: unknown) => res.destroy(error as Error),
+  );
+}
+
+/** The Vary header with `value` added (a tRPC answer already varies by its accept headers). */
+function appendVary(res: Response, value: string): string {
+  const current = res.getHeader("Vary");
+  return current === undefined ? value : `${String(current)}, ${value}`;
 }
 
 /** A whole text answer of the given Content-Type (the metrics). */

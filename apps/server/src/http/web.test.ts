@@ -2,7 +2,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createServer, type Server } from "node:http";
+import { createServer, request as httpRequest, type Server } from "node:http";
+import { brotliCompressSync, brotliDecompressSync, gzipSync } from "node:zlib";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/server.ts";
@@ -42,6 +43,9 @@ beforeAll(() => {
   mkdirSync(path.join(dist, "assets"));
   writeFileSync(path.join(dist, "index.html"), PAGE);
   writeFileSync(path.join(dist, "assets", "index-abc123.js"), "console.log(1)");
+  // As apps/web/scripts/compress.mjs leaves them: compressed copies beside a built asset.
+  writeFileSync(path.join(dist, "assets", "index-abc123.js.br"), brotliCompressSync("console.log(1)"));
+  writeFileSync(path.join(dist, "assets", "index-abc123.js.gz"), gzipSync("console.log(1)"));
   writeFileSync(path.join(dist, "favicon.svg"), "<svg/>");
 });
 afterAll(() => rmSync(dist, { recursive: true, force: true }));
@@ -60,6 +64,31 @@ describe("webApp", () => {
     expect(asset.headers.get("content-type")).toMatch(/javascript/);
     expect(asset.headers.get("cache-control")).toContain("immutable");
     expect((await request(appServing(dist), "GET", "/favicon.svg", "*/*")).status).toBe(200);
+  });
+
+  it("sends a built asset's compressed copy to a browser that accepts it, with the asset's type", async () => {
+    const server = appServing(dist);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const get = (encoding: string) =>
+        new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+          const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/assets/index-abc123.js`;
+          httpRequest(url, { headers: { "Accept-Encoding": encoding } }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (chunk: Buffer) => chunks.push(chunk)).on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+          }).on("error", reject).end();
+        });
+      const br = await get("gzip, deflate, br");
+      expect(br.headers).toMatchObject({ "content-encoding": "br", "content-type": expect.stringMatching(/javascript/), vary: "Accept-Encoding" });
+      expect(br.headers["cache-control"]).toContain("immutable");
+      expect(brotliDecompressSync(br.body).toString()).toBe("console.log(1)");
+      expect((await get("gzip")).headers["content-encoding"]).toBe("gzip");
+      const plain = await get("identity");
+      expect(plain.headers["content-encoding"]).toBeUndefined();
+      expect(plain.body.toString()).toBe("console.log(1)");
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it.each([

@@ -30,7 +30,8 @@ const wantsPage = (req: Request) => accepts(req).type(["json", "html"]) === "htm
  */
 export function webApp(dist: string = WEB_DIST) {
   const indexHtml = path.join(dist, "index.html");
-  const assets = staticFiles(path.join(dist, "assets"), { immutable: true, maxAge: "1y" });
+  // Built with .br and .gz copies beside them (apps/web/scripts/compress.mjs): sent to browsers that accept them.
+  const assets = staticFiles(path.join(dist, "assets"), { immutable: true, maxAge: "1y", precompressed: true });
   const files = staticFiles(dist);
   const index = staticFiles(dist, { cacheControl: false });
   return async (req: Request, res: Response, urlPath: string, rawQuery: string): Promise<boolean> => {
