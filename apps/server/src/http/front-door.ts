@@ -54,7 +54,7 @@ function splitUrl(url: string): [string, string] {
  */
 export function frontDoor({ services, logger, trustProxy, corsOrigins, metrics, metricsToken, webDist = WEB_DIST }: FrontDoorOptions) {
   const trust = trustOf(trustProxy);
-  const security = securityHeaders(corsOrigins);
+  const security = securityHeaders(corsOrigins, trust);
   const rest = restApi(services, logger);
   const trpcFast = trpcFastPath(services, logger);
   const trpc = trpcAdapter(services, logger);
