@@ -14,7 +14,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { buildServer } from "../apps/server/scripts/build.mjs";
 import { measure, type Result, type Scenario } from "./load.ts";
-import { postgresMicro, sqliteMicro } from "./micro.ts";
+import { metricsMicros, postgresMicro, sqliteMicro } from "./micro.ts";
 import { type Process, startFloor, startTessera } from "./processes.ts";
 import { type Floor, type PassResults, resultsTable, targets } from "./report.ts";
 import { BATCH_SIZE, requests } from "./scenarios.ts";
@@ -195,6 +195,7 @@ async function main() {
         `${pass.micro.layerMicros.toFixed(1)} µs through @tessera/db`,
     );
   }
+  console.log(`\nMetrics: one request-duration observation costs ${(await metricsMicros()).toFixed(2)} µs (in-process, the front door makes one per request).`);
   console.log(`\nTotal time: ${((Date.now() - started) / 1000).toFixed(0)} s`);
   if (args.json) writeFileSync(args.json, JSON.stringify({ floor, passes }, null, 2));
   const failed = [...(floor ? [floor.getData, floor.bare] : []), ...passes.flatMap((pass) => [...pass.scenarios, ...(pass.storm ? [pass.storm.calm, pass.storm.reads] : []), ...(pass.large ? [pass.large.reads] : [])])].some((r) => r.failures > 0);
