@@ -1,11 +1,10 @@
+import { ACTIONS, ListTable } from "../../components/ListTable.tsx";
 import { useState } from "react";
 import { useSession } from "../../app/session.tsx";
 import { Pager, useCursorPages } from "../../components/paging.tsx";
-import { QueryError } from "../../components/QueryError.tsx";
 import { useDebouncedValue } from "../../components/useDebouncedValue.ts";
 import { SelectField, TextField } from "../../forms/fields.tsx";
 import { type AdminUser, useUserMutations, useUsers } from "./useUsers.ts";
-import { TableBox } from "../../components/TableBox.tsx";
 
 const PAGE_SIZE = 20;
 const ROLES = [
@@ -48,25 +47,13 @@ export function AdminUsersScreen() {
         <SelectField label="Account filter" name="is_active" options={ACTIVE} value={filters.is_active} onChange={(event) => setFilters({ ...filters, is_active: event.target.value })} />
       </form>
       {notice && <p role="status" className="notice">{notice}</p>}
-      <QueryError error={list.error ?? update.error ?? remove.error} />
-      {list.isPending && <p role="status">Loading users…</p>}
-      {list.data && list.data.items.length === 0 && <p className="empty">No users match.</p>}
-      {list.data && list.data.items.length > 0 && (
-        <TableBox label="Users">
-          <table className="list">
-            <caption className="visually-hidden">Users</caption>
-            <thead>
-              <tr>
-                <th scope="col">Username</th>
-                <th scope="col">Email</th>
-                <th scope="col">Name</th>
-                <th scope="col">Role</th>
-                <th scope="col">Account</th>
-                <th scope="col"><span className="visually-hidden">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((user) => (
+      <ListTable
+        label="Users" list={list} error={update.error ?? remove.error} loading="Loading users…"
+        empty={<p className="empty">No users match.</p>}
+        columns={["Username", "Email", "Name", "Role", "Account", ACTIONS]}
+      >
+        {(items) =>
+            items.map((user) => (
                 <tr key={user.user_id}>
                   <th scope="row">{user.username}{user.user_id === me?.user_id && <small className="description">(you)</small>}</th>
                   <td>{user.email}</td>
@@ -84,11 +71,9 @@ export function AdminUsersScreen() {
                     <button type="button" className="danger" aria-label={`Delete ${user.username}`} onClick={() => onDelete(user)}>Delete</button>
                   </td>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableBox>
-      )}
+            ))
+        }
+      </ListTable>
       <Pager what="users" pages={pages} nextCursor={list.data?.next_cursor} />
     </section>
   );

@@ -1,13 +1,12 @@
 import { useState } from "react";
 import { useSearchParams } from "react-router";
 import { Pager, useCursorPages } from "../../components/paging.tsx";
-import { QueryError } from "../../components/QueryError.tsx";
+import { ACTIONS, ListTable } from "../../components/ListTable.tsx";
 import { useDebouncedValue } from "../../components/useDebouncedValue.ts";
 import { TextField } from "../../forms/fields.tsx";
 import { formatDate } from "../../lib/dates.ts";
 import { EntryForm } from "./EntryForm.tsx";
 import { type Entry, useEntries, useEntryMutations } from "./useData.ts";
-import { TableBox } from "../../components/TableBox.tsx";
 
 const PAGE_SIZE = 20;
 
@@ -40,37 +39,25 @@ export function DataScreen() {
               onChange={(event) => setParams(event.target.value ? { prefix: event.target.value } : {}, { replace: true })}
             />
           </form>
-          <QueryError error={list.error ?? remove.error} />
-          {list.isPending && <p role="status">Loading keys…</p>}
-          {list.data && list.data.items.length === 0 && <p className="empty">No keys {prefix ? "with this prefix" : "yet"}.</p>}
-          {list.data && list.data.items.length > 0 && (
-            <TableBox label="Your keys">
-              <table className="list">
-                <caption className="visually-hidden">Your keys</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Key</th>
-                    <th scope="col">Value</th>
-                    <th scope="col">Updated</th>
-                    <th scope="col"><span className="visually-hidden">Actions</span></th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.data.items.map((item) => (
-                    <tr key={item.key} aria-current={item.key === editing?.key ? "true" : undefined}>
-                      <th scope="row"><code>{item.key}</code></th>
-                      <td className="value">{item.value}</td>
-                      <td>{formatDate(item.updated_at)}</td>
-                      <td className="row-actions">
-                        <button type="button" className="secondary" aria-label={`Edit ${item.key}`} onClick={() => startEditing(item)}>Edit</button>
-                        <button type="button" className="danger" aria-label={`Delete ${item.key}`} onClick={() => onDelete(item.key)}>Delete</button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableBox>
-          )}
+          <ListTable
+            label="Your keys" list={list} error={remove.error} loading="Loading keys…"
+            empty={<p className="empty">No keys {prefix ? "with this prefix" : "yet"}.</p>}
+            columns={["Key", "Value", "Updated", ACTIONS]}
+          >
+            {(items) =>
+              items.map((item) => (
+                <tr key={item.key} aria-current={item.key === editing?.key ? "true" : undefined}>
+                  <th scope="row"><code>{item.key}</code></th>
+                  <td className="value">{item.value}</td>
+                  <td>{formatDate(item.updated_at)}</td>
+                  <td className="row-actions">
+                    <button type="button" className="secondary" aria-label={`Edit ${item.key}`} onClick={() => startEditing(item)}>Edit</button>
+                    <button type="button" className="danger" aria-label={`Delete ${item.key}`} onClick={() => onDelete(item.key)}>Delete</button>
+                  </td>
+                </tr>
+              ))
+            }
+          </ListTable>
           <Pager what="keys" pages={pages} nextCursor={list.data?.next_cursor} />
         </div>
         <aside className="side-column">

@@ -1,8 +1,8 @@
+import { ListTable } from "../../components/ListTable.tsx";
 import { useState } from "react";
 import { Link, useLocation } from "react-router";
 import { LiveIndicator } from "../../components/live.tsx";
 import { Pager, useCursorPages } from "../../components/paging.tsx";
-import { QueryError } from "../../components/QueryError.tsx";
 import { SelectField } from "../../forms/fields.tsx";
 import { formatDate } from "../../lib/dates.ts";
 import { formatMoney } from "../../lib/money.ts";
@@ -10,7 +10,6 @@ import { itemsSummary } from "./OrderItems.tsx";
 import { OrderStatusBadge, type OrderStatus, STATUS_FILTER } from "./status.tsx";
 import { foldFailedAttempts, type HistoryRow } from "./fold.ts";
 import { type Order, shortId, useLiveOrders, useOrderList } from "./useOrders.ts";
-import { TableBox } from "../../components/TableBox.tsx";
 
 const PAGE_SIZE = 10;
 
@@ -35,35 +34,21 @@ export function OrdersScreen() {
       <form className="filters" role="search" aria-label="Filter orders" onSubmit={(event) => event.preventDefault()}>
         <SelectField label="Status filter" name="status" options={STATUS_FILTER} value={status} onChange={(event) => setStatus(event.target.value)} />
       </form>
-      <QueryError error={list.error} />
-      {list.isPending && <p role="status">Loading your orders…</p>}
-      {list.data && list.data.items.length === 0 && <p className="empty">No orders {status ? "with this status" : "yet"}. <Link to="/shop">Browse the shop</Link></p>}
-      {list.data && list.data.items.length > 0 && (
-        <TableBox label="Your orders">
-          <table className="list">
-            <caption className="visually-hidden">Your orders</caption>
-            <thead>
-              <tr>
-                <th scope="col">Order</th>
-                <th scope="col">Store</th>
-                <th scope="col">Items</th>
-                <th scope="col">Total</th>
-                <th scope="col">Status</th>
-                <th scope="col">Placed</th>
-              </tr>
-            </thead>
-            <tbody>
-            {rows.map((row) =>
-              row.kind === "order" ? (
-                <OrderRow key={row.order.id} order={row.order} />
-              ) : (
-                <FailedAttempts key={row.orders[0]!.id} orders={row.orders} />
-              ),
-            )}
-          </tbody>
-          </table>
-        </TableBox>
-      )}
+      <ListTable
+        label="Your orders" list={list} loading="Loading your orders…"
+        empty={<p className="empty">No orders {status ? "with this status" : "yet"}. <Link to="/shop">Browse the shop</Link></p>}
+        columns={["Order", "Store", "Items", "Total", "Status", "Placed"]}
+      >
+        {() =>
+          rows.map((row) =>
+            row.kind === "order" ? (
+              <OrderRow key={row.order.id} order={row.order} />
+            ) : (
+              <FailedAttempts key={row.orders[0]!.id} orders={row.orders} />
+            ),
+          )
+        }
+      </ListTable>
       <Pager what="orders" pages={pages} nextCursor={list.data?.next_cursor} />
     </section>
   );

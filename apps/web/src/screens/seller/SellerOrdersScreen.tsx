@@ -1,8 +1,8 @@
+import { ACTIONS, ListTable } from "../../components/ListTable.tsx";
 import { useState } from "react";
 import { Link } from "react-router";
 import { LiveIndicator } from "../../components/live.tsx";
 import { Pager, useCursorPages } from "../../components/paging.tsx";
-import { QueryError } from "../../components/QueryError.tsx";
 import { SelectField } from "../../forms/fields.tsx";
 import { formatDate } from "../../lib/dates.ts";
 import { formatMoney } from "../../lib/money.ts";
@@ -10,7 +10,6 @@ import { itemsSummary } from "../orders/OrderItems.tsx";
 import { OrderStatusBadge, type OrderStatus, STATUS_FILTER } from "../orders/status.tsx";
 import { type Order, shortId, useLiveOrders } from "../orders/useOrders.ts";
 import { useOrderMoves, useSellerOrders } from "./useSeller.ts";
-import { TableBox } from "../../components/TableBox.tsx";
 
 const PAGE_SIZE = 20;
 
@@ -42,26 +41,13 @@ export function SellerOrdersScreen() {
         <SelectField label="Status filter" name="status" options={STATUS_FILTER} value={status} onChange={(event) => setStatus(event.target.value)} />
       </form>
       {notice && <p role="status" className="notice">{notice}</p>}
-      <QueryError error={list.error ?? ship.error ?? deliver.error} />
-      {list.isPending && <p role="status">Loading orders…</p>}
-      {list.data && list.data.items.length === 0 && <p className="empty">No orders {status ? "with this status" : "yet"}.</p>}
-      {list.data && list.data.items.length > 0 && (
-        <TableBox label="Orders for your products">
-          <table className="list">
-            <caption className="visually-hidden">Orders for your products</caption>
-            <thead>
-              <tr>
-                <th scope="col">Order</th>
-                <th scope="col">Buyer</th>
-                <th scope="col">Items</th>
-                <th scope="col">Total</th>
-                <th scope="col">Status</th>
-                <th scope="col">Placed</th>
-                <th scope="col"><span className="visually-hidden">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((order) => (
+      <ListTable
+        label="Orders for your products" list={list} error={ship.error ?? deliver.error} loading="Loading orders…"
+        empty={<p className="empty">No orders {status ? "with this status" : "yet"}.</p>}
+        columns={["Order", "Buyer", "Items", "Total", "Status", "Placed", ACTIONS]}
+      >
+        {(items) =>
+            items.map((order) => (
                 <tr key={order.id}>
                   <th scope="row">Order {shortId(order.id)}</th>
                   <td>{order.buyer.username}</td>
@@ -78,11 +64,9 @@ export function SellerOrdersScreen() {
                     )}
                   </td>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableBox>
-      )}
+            ))
+        }
+      </ListTable>
       <Pager what="orders" pages={pages} nextCursor={list.data?.next_cursor} />
     </section>
   );

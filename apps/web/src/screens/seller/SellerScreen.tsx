@@ -1,13 +1,12 @@
+import { ACTIONS, ListTable } from "../../components/ListTable.tsx";
 import { Link, useNavigate } from "react-router";
 import { useSession } from "../../app/session.tsx";
 import { Pager, useCursorPages } from "../../components/paging.tsx";
-import { QueryError } from "../../components/QueryError.tsx";
 import { formatMoney } from "../../lib/money.ts";
 import { type Product, useProducts } from "../shop/useShop.ts";
 import { OnboardForm } from "./OnboardForm.tsx";
 import { ProductForm } from "./ProductForm.tsx";
 import { useProductMutations } from "./useSeller.ts";
-import { TableBox } from "../../components/TableBox.tsx";
 
 const PAGE_SIZE = 20;
 
@@ -44,38 +43,25 @@ function Store({ sellerId }: { sellerId: string }) {
       <div className="main-column">
         <p><Link to="/seller/orders">Orders for your products</Link></p>
         <h2>Products</h2>
-        <QueryError error={list.error ?? archive.error} />
-        {list.isPending && <p role="status">Loading your products…</p>}
-        {list.data && list.data.items.length === 0 && <p className="empty">No products yet: create your first one.</p>}
-        {list.data && list.data.items.length > 0 && (
-          <TableBox label="Your products">
-            <table className="list">
-              <caption className="visually-hidden">Your products</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Product</th>
-                  <th scope="col">Price</th>
-                  <th scope="col">Stock</th>
-                  <th scope="col">Images</th>
-                  <th scope="col"><span className="visually-hidden">Actions</span></th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.items.map((product) => (
-                  <tr key={product.id}>
-                    <th scope="row"><Link to={`/seller/products/${product.id}`}>{product.name}</Link></th>
-                    <td>{formatMoney(product.price_cents, product.currency)}</td>
-                    <td>{product.stock}</td>
-                    <td>{product.images.length}</td>
-                    <td className="row-actions">
-                      <button type="button" className="danger" aria-label={`Archive ${product.name}`} onClick={() => onArchive(product)}>Archive</button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableBox>
-        )}
+        <ListTable
+          label="Your products" list={list} error={archive.error} loading="Loading your products…"
+          empty={<p className="empty">No products yet: create your first one.</p>}
+          columns={["Product", "Price", "Stock", "Images", ACTIONS]}
+        >
+          {(items) =>
+            items.map((product) => (
+              <tr key={product.id}>
+                <th scope="row"><Link to={`/seller/products/${product.id}`}>{product.name}</Link></th>
+                <td>{formatMoney(product.price_cents, product.currency)}</td>
+                <td>{product.stock}</td>
+                <td>{product.images.length}</td>
+                <td className="row-actions">
+                  <button type="button" className="danger" aria-label={`Archive ${product.name}`} onClick={() => onArchive(product)}>Archive</button>
+                </td>
+              </tr>
+            ))
+          }
+        </ListTable>
         <Pager what="your products" pages={pages} nextCursor={list.data?.next_cursor} />
       </div>
       <aside className="side-column">
