@@ -1,5 +1,5 @@
 import type { Operation, TRPCLink } from "@trpc/client";
-import type { Observable, Observer, Unsubscribable } from "@trpc/server/observable";
+import { observable, type Unsubscribable } from "@trpc/server/observable";
 import { toTesseraError } from "./errors.ts";
 import type { TesseraRouter } from "./router.ts";
 import type { Session } from "./session.ts";
@@ -10,45 +10,6 @@ export const SENT_TOKEN = "tessera.sentToken";
 /** Public procedures that take credentials: they never carry the Bearer token, nor trigger a refresh. */
 const CREDENTIAL_PATHS = new Set(["auth.register", "auth.token", "auth.login", "auth.refresh"]);
 export const takesCredentials = (op: Pick<Operation, "path">) => CREDENTIAL_PATHS.has(op.path);
-
-/**
- * A minimal observable. The SDK's only runtime import is @trpc/client, which does not re-export
- * @trpc/server's `observable()`; links only ever `subscribe()` to what the next link returns.
- */
-function observable<T, E>(start: (observer: Observer<T, E>) => () => void): Observable<T, E> {
-  const self = {
-    subscribe(target: Partial<Observer<T, E>>): Unsubscribable {
-      let closed = false;
-      let teardown: (() => void) | undefined;
-      const close = () => {
-        closed = true;
-        const run = teardown;
-        teardown = undefined;
-        run?.();
-      };
-      teardown = start({
-        next: (value) => {
-          if (!closed) target.next?.(value);
-        },
-        error: (error) => {
-          if (closed) return;
-          close();
-          target.error?.(error);
-        },
-        complete: () => {
-          if (closed) return;
-          close();
-          target.complete?.();
-        },
-      });
-      // start() may have finished synchronously, before teardown was assigned.
-      if (closed) close();
-      return { unsubscribe: close };
-    },
-    pipe: (...operators: ((source: unknown) => unknown)[]) => operators.reduce((source, operator) => operator(source), self as unknown),
-  };
-  return self as unknown as Observable<T, E>;
-}
 
 /**
  * The first link. Turns every error into a TesseraError, and when a call is answered INVALID_TOKEN, refreshes

@@ -122,7 +122,7 @@ describe("the published package", () => {
     expect(Object.keys(manifest.peerDependenciesMeta).sort()).toEqual(["@tanstack/react-query", "@trpc/tanstack-react-query", "react"]);
   });
 
-  it("imports only @trpc/* in the main entry's types; at runtime @trpc/client, and eventsource when there is no EventSource", () => {
+  it("imports only @trpc/* in the main entry's types; at runtime @trpc/client, @trpc/server's observable (both peers), and eventsource when there is no EventSource", () => {
     const dist = (file: string) => readFileSync(path.join(projects.current, "node_modules/@tessera/sdk/dist", file), "utf8");
     const specifiers = (text: string) => [
       ...[...text.matchAll(/\bfrom\s+['"]([^'"]+)['"]/g), ...text.matchAll(/\bimport\s*\(\s*['"]([^'"]+)['"]/g)].map((m) => m[1]),
@@ -136,7 +136,7 @@ describe("the published package", () => {
       for (const types of [index!, shared]) expect(dist(types)).not.toMatch(/@tessera\/|@prisma|prisma|zod|trpc-to-openapi|OpenApiMeta/i);
     }
     for (const code of ["index.js", "index.cjs"]) {
-      expect(new Set(specifiers(dist(code)))).toEqual(new Set(["@trpc/client", "eventsource"]));
+      expect(new Set(specifiers(dist(code)))).toEqual(new Set(["@trpc/client", "@trpc/server/observable", "eventsource"]));
       // Browsers and Node alike: no Node-only or DOM-only globals (localStorage and EventSource go via globalThis).
       expect(dist(code)).not.toMatch(/\b(process|Buffer|window|document|self)\s*\.|\bnode:/);
       // eventsource is only imported on demand, so a browser bundle never loads it.
