@@ -4,6 +4,8 @@ export {
   createPaymentSimulator,
   createRedisConnections,
   createServices,
+  type ImageStorage,
+  type ImageSweep,
   type PaymentProvider,
   type PaymentSimulator,
   SIGNATURE_HEADER,
