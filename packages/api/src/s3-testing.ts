@@ -1,6 +1,7 @@
 /**
  * A real S3-compatible server for the tests: s3rver (npm, a devDependency, pure JavaScript) in its own process on
- * loopback, with one bucket, keeping its objects in a folder of its own. Stopping it and starting it again on the
+ * loopback, with one bucket, keeping its objects in a folder of its own. It checks request signatures (with its
+ * built-in key), serves ListObjectsV2 with StartAfter and truncation, and stores plain (not aws-chunked) bodies. Stopping it and starting it again on the
  * same port and folder is an S3 outage and its end.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -35,7 +36,8 @@ export interface S3TestServer {
 }
 
 function spawnS3rver(directory: string, port: number, bucket: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [BIN, "-d", directory, "-a", "127.0.0.1", "-p", String(port), "--silent", "--configure-bucket", bucket], {
+  // s3rver signs its list continuation tokens with DES, which OpenSSL 3 (Node 17 and later) keeps in its legacy provider.
+  const child = spawn(process.execPath, ["--openssl-legacy-provider", BIN, "-d", directory, "-a", "127.0.0.1", "-p", String(port), "--silent", "--configure-bucket", bucket], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   return new Promise((resolve, reject) => {

@@ -95,7 +95,7 @@ export function createS3ImageStorage(settings: S3Settings, options: S3StorageOpt
         client.send(new ListObjectsV2Command({
           Bucket: bucket,
           Prefix: settings.keyPrefix,
-          StartAfter: `${settings.keyPrefix}${after ?? ""}`,
+          StartAfter: after === undefined ? undefined : `${settings.keyPrefix}${after}`,
           MaxKeys: limit,
         })));
       const contents = page.Contents ?? [];
