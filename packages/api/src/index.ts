@@ -4,6 +4,8 @@ export {
   createPaymentSimulator,
   createRedisConnections,
   createServices,
+  createLocalImageStorage,
+  createS3ImageStorage,
   type ImageStorage,
   type ImageSweep,
   type PaymentProvider,
