@@ -56,6 +56,7 @@ describe("IMAGE_STORAGE=s3", () => {
     expect(res.headers.get("content-length")).toBe(String(bytes.length));
     expect(res.headers.get("etag")).toBe(`"${sha256(bytes)}"`);
     expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
 
     const revalidated = await fetch(`${server.url}${url}`, { headers: { "if-none-match": `"${sha256(bytes)}"` } });
