@@ -4,6 +4,9 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import dotenv from "dotenv";
 import { z } from "zod";
+import { imageFields, imageProblems, type ImageSettings, imageSettings } from "./images.ts";
+
+export type { ImageSettings, S3Settings } from "./images.ts";
 
 /**
  * The repository's root folder, found from this package's place in it (not from this module's file, which a
@@ -31,7 +34,7 @@ const envSchema = z.object({
   REDIS_KEY_PREFIX: z.string().min(1).default("tessera:"),
   JWT_SECRET: z.string().optional(),
   WEBHOOK_SECRET: z.string().optional(),
-  IMAGE_STORAGE: z.enum(["local"]).default("local"),
+  ...imageFields,
   ACCESS_TOKEN_TTL_SECONDS: integer(1).default(3600),
   REFRESH_TOKEN_TTL_SECONDS: integer(1).default(7 * 24 * 3600),
   BCRYPT_COST: integer(4, 31).default(12),
@@ -56,7 +59,7 @@ const envSchema = z.object({
   message: "must not be longer than HTTP_REQUEST_TIMEOUT_MS",
 });
 
-export interface Config {
+export interface Config extends ImageSettings {
   env: "dev" | "test" | "prod";
   host: string;
   port: number;
@@ -71,11 +74,6 @@ export interface Config {
   jwtSecret: string;
   /** HMAC-SHA256 key of payment webhooks (`Tessera-Signature`, API-MARKET.md). */
   webhookSecret: string;
-  /**
-   * Where product images are kept: `local`, files under `<dataDir>/images`. The storage interface in
-   * packages/api is the seam for an S3-compatible driver (a second value here).
-   */
-  imageStorage: "local";
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   bcryptCost: number;
@@ -123,8 +121,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, envDir 
     throw invalid([...parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`), ...secrets]);
   }
   const env = parsed.data;
-  const secrets = secretProblems(env.ENV, env);
-  if (secrets.length > 0) throw invalid(secrets);
+  const problems = [...secretProblems(env.ENV, env), ...imageProblems(env)];
+  if (problems.length > 0) throw invalid(problems);
   const dataDir = path.resolve(env.DATA_DIR);
   return {
     env: env.ENV,
@@ -137,7 +135,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, envDir 
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
     jwtSecret: resolveSecret("JWT_SECRET", env.ENV, env.JWT_SECRET, dataDir, "jwt-secret"),
     webhookSecret: resolveSecret("WEBHOOK_SECRET", env.ENV, env.WEBHOOK_SECRET, dataDir, "webhook-secret"),
-    imageStorage: env.IMAGE_STORAGE,
+    ...imageSettings(env),
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
     bcryptCost: env.BCRYPT_COST,

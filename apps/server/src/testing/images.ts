@@ -1,6 +1,6 @@
 /**
  * Real image files for the upload tests, made here: a PNG built chunk by chunk (any size, exactly), and the
- * smallest well-known JPEG and WebP files (a 1×1 baseline JPEG; a 1×1 lossless WebP).
+ * smallest well-known JPEG and WebP files (a 1×1 JPEG; a 1×1 lossless WebP).
  */
 import { crc32, deflateSync } from "node:zlib";
 
@@ -31,13 +31,19 @@ export function png(rgba: [number, number, number, number] = [200, 30, 60, 255],
   return Buffer.concat([SIGNATURE, IHDR, idat, text, IEND]);
 }
 
-/** A 1×1 baseline JPEG (the smallest widely used one). */
+/**
+ * A 1×1 JPEG: the smallest widely used one, with the end-of-image marker (FF D9) it leaves out and that uploads
+ * must have (an image is refused when it stops early or something follows its end).
+ */
 export const jpeg = (): Buffer =>
-  Buffer.from(
-    "/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////" +
-      "wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=",
-    "base64",
-  );
+  Buffer.concat([
+    Buffer.from(
+      "/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////" +
+        "wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=",
+      "base64",
+    ),
+    Buffer.from([0xff, 0xd9]),
+  ]);
 
 /** A 1×1 lossless WebP. */
 export const webp = (): Buffer => Buffer.from("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==", "base64");

@@ -1,6 +1,8 @@
 import type { Config } from "@tessera/config";
 import type { Database } from "@tessera/db";
-import { createImageStorage, type ImageStorage } from "./image-storage.ts";
+import { createImageStorage } from "./image-drivers.ts";
+import type { ImageStorage } from "./image-storage.ts";
+import { createImageSweep, type ImageSweep } from "./image-sweep.ts";
 import { createLoginThrottle, type LimiterFactory, type LoginThrottle } from "./login-throttle.ts";
 import { createPasswordHasher, type PasswordHasher } from "./passwords.ts";
 import { redisLimiters } from "./redis-limiters.ts";
@@ -39,15 +41,19 @@ export interface Services {
   payments: PaymentProvider;
   /** For what a procedure must report without failing the request (a refund that did not go through). */
   logger: ServiceLogger;
-  /** Where product images' bytes are kept (IMAGE_STORAGE: files under DATA_DIR/images by default). */
+  /** Where product images' bytes are kept (IMAGE_STORAGE: files under DATA_DIR/images by default, or S3). */
   images: ImageStorage;
+  /** The largest width × height an uploaded image may declare (IMAGE_MAX_PIXELS). */
+  imageMaxPixels: number;
+  /** Removes image bytes after their rows are gone, and sweeps away bytes without a row (started with the services). */
+  imageSweep: ImageSweep;
   /** Where authentication finds a session and its user. */
   sessions: SessionLookup;
   /** Counts of logins, registrations, orders and webhook events, for the server's /metrics (no-ops by default). */
   metrics: DomainMetrics;
   /** Resolves when every backing service answers (the database, and Redis when configured): for /readyz. */
   ready(): Promise<void>;
-  /** Closes what createServices opened (the Redis connections), not the database it was given. */
+  /** Closes what createServices opened (the Redis connections, the image sweep), not the database it was given. */
   close(): Promise<void>;
 }
 
@@ -70,6 +76,11 @@ export function createServices(config: Config, db: Database, options: ServiceOve
   const redis: RedisConnections | undefined = config.redisUrl
     ? createRedisConnections({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix, logger })
     : undefined;
+  const images = options.images ?? createImageStorage(config);
+  const imageSweep = createImageSweep({
+    db, storage: images, logger, graceSeconds: config.imageSweepGraceSeconds, intervalSeconds: config.imageSweepIntervalSeconds,
+  });
+  imageSweep.start();
   return {
     db,
     tokens: createTokenService({
@@ -83,7 +94,9 @@ export function createServices(config: Config, db: Database, options: ServiceOve
     orderEvents: options.orderEvents ?? (redis ? createRedisEventBus(redis, "order", logger) : createInProcessEventBus("order")),
     payments: options.payments ?? createPaymentSimulator({ webhookSecret: config.webhookSecret }),
     logger,
-    images: options.images ?? createImageStorage(config),
+    images,
+    imageMaxPixels: config.imageMaxPixels,
+    imageSweep,
     sessions: createSessionLookup(db, { cache: !redis }),
     metrics: options.metrics ?? noMetrics,
     async ready() {
@@ -95,6 +108,7 @@ export function createServices(config: Config, db: Database, options: ServiceOve
       await Promise.all([check("the database", db.ping()), check("Redis", redis?.ready())]);
     },
     async close() {
+      await imageSweep.stop();
       await redis?.quit();
     },
   };
@@ -105,7 +119,10 @@ export { type DomainMetrics, noMetrics } from "./metrics.ts";
 export type { LimiterFactory, LoginThrottle } from "./login-throttle.ts";
 export type { PasswordHasher } from "./passwords.ts";
 export { createInProcessEventBus, type EventBus } from "./event-bus.ts";
-export { createImageStorage, createLocalImageStorage, type ImageStorage } from "./image-storage.ts";
+export { createImageStorage } from "./image-drivers.ts";
+export { createLocalImageStorage, type ImageStorage, ImageStorageUnavailable, type StoredPage } from "./image-storage.ts";
+export { createS3ImageStorage } from "./s3-image-storage.ts";
+export { createImageSweep, type ImageSweep, type SweepReport } from "./image-sweep.ts";
 export { createRedisConnections, type RedisConnections, type ServiceLogger } from "./redis.ts";
 export { createRedisEventBus } from "./redis-event-bus.ts";
 export { redisLimiters } from "./redis-limiters.ts";

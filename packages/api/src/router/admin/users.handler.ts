@@ -117,6 +117,7 @@ export async function deleteUser({ ctx, input }: Call<typeof userIdInput>) {
     },
     { isolation: "serializable" },
   );
-  for (const key of imageKeys) await ctx.services.images.remove(key);
+  // Committed: the bytes go now, or, if the storage fails, with the image sweep's next run (never a 500 after the fact).
+  await ctx.services.imageSweep.removeOrphans(imageKeys);
   return done("User deleted.");
 }

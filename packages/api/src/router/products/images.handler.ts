@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { AppError, done, success } from "../../envelope.ts";
 import { type AuthedCall as Call, authenticate, type Caller, type Context } from "../../trpc.ts";
 import { imageUrl, managedProduct, productNotFound } from "./access.ts";
+import { ImageStorageUnavailable } from "../../services/image-storage.ts";
 import { streamImage } from "./image-bytes.ts";
 import { type imageIdInput, MAX_IMAGES_PER_PRODUCT, type uploadedImageOutput } from "./images.schema.ts";
 
@@ -13,6 +14,20 @@ import { type imageIdInput, MAX_IMAGES_PER_PRODUCT, type uploadedImageOutput } f
  */
 
 const IMAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * A storage backend that does not answer (S3 down, bad credentials, a missing bucket) is 503 NOT_READY for the
+ * client, who may retry, and one error line with the backend's own reason for the operator.
+ */
+async function storageCall<T>(ctx: Context, what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!(error instanceof ImageStorageUnavailable)) throw error;
+    ctx.services.logger.error({ err: error, reqId: ctx.request.requestId }, `image storage unavailable (${what}): ${error.message}`);
+    throw new AppError("NOT_READY", "Image storage is unavailable: try again later.");
+  }
+}
 
 const imageNotFound = () => new AppError("IMAGE_NOT_FOUND", "Image not found.");
 const tooManyImages = () => new AppError("TOO_MANY_IMAGES", `A product has at most ${MAX_IMAGES_PER_PRODUCT} images: delete one first.`);
@@ -28,7 +43,8 @@ export async function deleteImage({ ctx, input }: Call<typeof imageIdInput>) {
     .returning("storage_key")
     .executeTakeFirst();
   if (!image) throw imageNotFound();
-  await ctx.services.images.remove(image.storage_key);
+  // The row is gone (committed): the bytes go now, or, if the storage fails, with the image sweep's next run.
+  await ctx.services.imageSweep.removeOrphans([image.storage_key]);
   return done("Image deleted.");
 }
 
@@ -49,9 +65,10 @@ export async function productForUpload(ctx: Context, caller: Caller, productId: 
 }
 
 /**
- * Upload, step 3: streams the file into storage (415 not an image, 413 over 5 MiB), then records it as the
- * product's last image. The count is checked again under the product's row lock (a no-op update takes it on
- * PostgreSQL; SQLite has one writer), so concurrent uploads never make a ninth.
+ * Upload, step 3: streams the file into storage (415 not a well-formed PNG, JPEG or WebP within the pixel limit,
+ * 413 over 5 MiB, 503 the storage does not answer), then records it as the product's last image. The count is
+ * checked again under the product's row lock (a no-op update takes it on PostgreSQL; SQLite has one writer), so
+ * concurrent uploads never make a ninth.
  */
 export async function storeImage(
   ctx: Context,
@@ -59,7 +76,7 @@ export async function storeImage(
   file: AsyncIterable<Uint8Array>,
 ): Promise<z.infer<typeof uploadedImageOutput>> {
   const id = randomUUID();
-  const bytes = await streamImage(ctx.services.images, id, file);
+  const bytes = await storageCall(ctx, "store", () => streamImage(ctx.services.images, id, file, { maxPixels: ctx.services.imageMaxPixels }));
   try {
     // Database work only: db.transaction may run it again after a conflict; the bytes are already stored.
     await ctx.services.db.transaction(async (tx) => {
@@ -82,7 +99,9 @@ export async function storeImage(
         .execute();
     });
   } catch (error) {
-    await ctx.services.images.remove(id);
+    // Refused (an AppError): the transaction rolled back, so the bytes go now. Anything else (a lost connection)
+    // may have committed: the image sweep removes the bytes later if, and only if, no row names them.
+    if (error instanceof AppError) await ctx.services.imageSweep.removeOrphans([id]);
     throw error;
   }
   return success({ image_id: id, url: imageUrl(id) }, "Image uploaded.");
@@ -111,7 +130,7 @@ export async function imageForRead(ctx: Context, imageId: string): Promise<Image
     byteSize: image.byte_size,
     etag: `"${image.sha256}"`,
     async open() {
-      const stream = await ctx.services.images.read(image.storage_key);
+      const stream = await storageCall(ctx, "read", () => ctx.services.images.read(image.storage_key));
       if (!stream) throw imageNotFound(); // deleted between the lookup and the read
       return stream;
     },

@@ -2,21 +2,20 @@
 import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { deflateSync } from "node:zlib";
 import { MAX_IMAGE_BYTES } from "@tessera/config";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLocalImageStorage } from "../../services/image-storage.ts";
 import { adminCaller, appCodeOf, type Caller, createTestServices, signedInCaller, type TestEnv } from "../../testing.ts";
 import { createContext } from "../../trpc.ts";
 import { storeImage } from "./images.handler.ts";
+import { pngStream, streamOf } from "./images.testing.ts";
 
 let env: TestEnv;
 let seller: Caller;
 
-// A PNG's signature and a chunk are all file-type needs to recognise one; what follows is not decoded.
-const PNG_HEAD = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from("0000000d49484452", "hex"), deflateSync(Buffer.alloc(64))]);
-
-async function* chunks(total: number, head = PNG_HEAD): AsyncGenerator<Uint8Array> {
+/** A well-formed PNG of `total` bytes, or `head` followed by filler (to `total` bytes). */
+async function* chunks(total: number, head?: Buffer): AsyncGenerator<Uint8Array> {
+  if (!head) return yield* pngStream(total);
   yield head;
   for (let sent = head.length; sent < total; sent += 64 * 1024) yield Buffer.alloc(Math.min(64 * 1024, total - sent), 7);
 }
@@ -70,7 +69,7 @@ describe("local image storage", () => {
   it("reads back what it wrote, answers null for unknown keys and refuses keys that are not its own", async () => {
     const storage = createLocalImageStorage(mkdtempSync(path.join(tmpdir(), "tessera-images-")));
     const key = "0b7c6f2e-5d1a-4c3b-9a8f-7e6d5c4b3a21";
-    await storage.write(key, chunks(70_000));
+    await storage.write(key, streamOf(Buffer.alloc(70_000, 3)));
     const read = await storage.read(key);
     let size = 0;
     for await (const chunk of read!) size += (chunk as Buffer).length;
