@@ -87,7 +87,7 @@ export const httpRoutes: RestRoute[] = [
         "including 5 MiB (the 1 MiB JSON limit does not apply); at most 8 images per product.",
     },
     successStatus: 201,
-    errors: ["FORBIDDEN", "PRODUCT_NOT_FOUND", "UNSUPPORTED_MEDIA_TYPE", "IMAGE_TOO_LARGE", "TOO_MANY_IMAGES"],
+    errors: ["FORBIDDEN", "PRODUCT_NOT_FOUND", "UNSUPPORTED_MEDIA_TYPE", "IMAGE_TOO_LARGE", "TOO_MANY_IMAGES", "NOT_READY"],
   }),
   httpRoute("images.get", "GET", "/images/{image_id}", {
     openapi: {
