@@ -11,6 +11,9 @@ import { z } from "zod";
  */
 export const REPO_ROOT = path.resolve(path.dirname(createRequire(import.meta.url).resolve("@tessera/config/package.json")), "../..");
 
+/** The payment providers built in: only the simulator (a card processor's test mode) so far. */
+export const PAYMENT_PROVIDERS = ["simulator"] as const;
+
 const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max);
 
@@ -45,6 +48,15 @@ const envSchema = z.object({
     .refine((value) => value.split(",").every((origin) => origin.trim() === "" || /^https?:\/\/[^/\s]+$/.test(origin.trim())), "must be a comma-separated list of origins like https://app.example.com"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SHUTDOWN_TIMEOUT_MS: integer(0).default(10_000),
+  // Marketplace limits (SECURITY.md, "Limits").
+  CATALOG_SEARCH_SCAN_ROWS: integer(1, 100_000).default(1000),
+  CATALOG_SEARCH_SCAN_BYTES: integer(1024).default(384 * 1024),
+  CART_MAX_LINES: integer(1, 10_000).default(100),
+  SELLER_MAX_PRODUCTS: integer(1).default(1000),
+  // Payments: no default in prod (see resolvePaymentProvider).
+  PAYMENT_PROVIDER: z.enum(PAYMENT_PROVIDERS).optional(),
+  CHECKOUT_SETTLE_DEADLINE_SECONDS: integer(1).default(60),
+  CHECKOUT_RECONCILE_INTERVAL_SECONDS: integer(0).default(30),
 });
 
 export interface Config {
@@ -77,6 +89,29 @@ export interface Config {
   trustProxy: boolean | number | string;
   logLevel: string;
   shutdownTimeoutMs: number;
+  /** What one request may make the marketplace do or keep (SECURITY.md, "Limits"). */
+  market: MarketLimits;
+  payments: PaymentSettings;
+}
+
+export interface MarketLimits {
+  /** A catalog search (`q`) tests at most this many products per page (in the listing's order after the cursor)... */
+  searchScanRows: number;
+  /** ...and at most this many bytes of their searchable text; a page that stops there is short, with a next_cursor. */
+  searchScanBytes: number;
+  /** Lines one cart may hold (a checkout of more is refused before anything is reserved). */
+  cartMaxLines: number;
+  /** Products one seller may have, archived ones included. */
+  sellerMaxProducts: number;
+}
+
+export interface PaymentSettings {
+  /** Which processor charges; in prod it must be named explicitly (PAYMENT_PROVIDER). */
+  provider: (typeof PAYMENT_PROVIDERS)[number];
+  /** A checkout (or a refund) still unsettled this long after its last step is reconciled against the provider. */
+  settleDeadlineSeconds: number;
+  /** How often each process looks for such checkouts and refunds (besides once at start); 0: only at start. */
+  reconcileIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -127,7 +162,32 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, envDir 
     corsOrigins: env.CORS_ORIGINS.split(",").map((origin) => origin.trim()).filter(Boolean),
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    market: {
+      searchScanRows: env.CATALOG_SEARCH_SCAN_ROWS,
+      searchScanBytes: env.CATALOG_SEARCH_SCAN_BYTES,
+      cartMaxLines: env.CART_MAX_LINES,
+      sellerMaxProducts: env.SELLER_MAX_PRODUCTS,
+    },
+    payments: {
+      provider: resolvePaymentProvider(env.ENV, env.PAYMENT_PROVIDER),
+      settleDeadlineSeconds: env.CHECKOUT_SETTLE_DEADLINE_SECONDS,
+      reconcileIntervalSeconds: env.CHECKOUT_RECONCILE_INTERVAL_SECONDS,
+    },
   };
+}
+
+/**
+ * The payment provider: the simulator by default in dev and test; in prod there is no default, so that a
+ * deployment never takes simulated payments without having said so (the server then also warns at start).
+ */
+function resolvePaymentProvider(env: Config["env"], provider: PaymentSettings["provider"] | undefined): PaymentSettings["provider"] {
+  if (provider !== undefined) return provider;
+  if (env === "prod") {
+    throw new ConfigError(
+      `Invalid configuration: PAYMENT_PROVIDER is required in prod (one of: ${PAYMENT_PROVIDERS.join(", ")}; simulator takes test cards, not money)`,
+    );
+  }
+  return "simulator";
 }
 
 /** A signing secret: given (32+ bytes), required in prod, random per start in test, generated once in dev. */

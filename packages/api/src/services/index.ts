@@ -1,4 +1,4 @@
-import type { Config } from "@tessera/config";
+import type { Config, MarketLimits, PaymentSettings } from "@tessera/config";
 import type { Database } from "@tessera/db";
 import { createImageStorage, type ImageStorage } from "./image-storage.ts";
 import { createLoginThrottle, type LimiterFactory, type LoginThrottle } from "./login-throttle.ts";
@@ -36,6 +36,10 @@ export interface Services {
   orderEvents: OrderEvents;
   /** Charges, refunds and webhook events: the built-in simulator unless another provider is given. */
   payments: PaymentProvider;
+  /** Settlement deadlines of checkouts and refunds (config.payments). */
+  paymentSettings: PaymentSettings;
+  /** The marketplace's limits: search scan, cart lines, products per seller (config.market). */
+  market: MarketLimits;
   /** For what a procedure must report without failing the request (a refund that did not go through). */
   logger: ServiceLogger;
   /** Where product images' bytes are kept (IMAGE_STORAGE: files under DATA_DIR/images by default). */
@@ -66,6 +70,10 @@ export function createServices(config: Config, db: Database, options: ServiceOve
   const redis: RedisConnections | undefined = config.redisUrl
     ? createRedisConnections({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix, logger })
     : undefined;
+  if (config.env === "prod" && !options.payments && config.payments.provider === "simulator") {
+    // Explicitly chosen (config refuses prod without PAYMENT_PROVIDER), but still said loudly at every start.
+    logger.warn({ paymentProvider: "simulator" }, "PAYMENT_PROVIDER=simulator in prod: payments are simulated test-mode charges, no money moves");
+  }
   return {
     db,
     tokens: createTokenService({
@@ -78,6 +86,8 @@ export function createServices(config: Config, db: Database, options: ServiceOve
     taskEvents: options.taskEvents ?? (redis ? createRedisEventBus(redis, "task", logger) : createInProcessEventBus("task")),
     orderEvents: options.orderEvents ?? (redis ? createRedisEventBus(redis, "order", logger) : createInProcessEventBus("order")),
     payments: options.payments ?? createPaymentSimulator({ webhookSecret: config.webhookSecret }),
+    paymentSettings: config.payments,
+    market: config.market,
     logger,
     images: options.images ?? createImageStorage(config),
     sessions: createSessionLookup(db, { cache: !redis }),
