@@ -3,6 +3,7 @@ import type { Transaction } from "@tessera/db";
 import { AppError, type FieldProblem } from "../../envelope.ts";
 import type { ChargeResult } from "../../services/payments/provider.ts";
 import type { AuthedContext as Authed } from "../../trpc.ts";
+import { cartFull } from "../cart/cart.handler.ts";
 import { readOrders } from "../orders/order-rows.ts";
 import type { Order } from "../orders/orders.schema.ts";
 import { announce, move } from "../orders/transitions.ts";
@@ -79,38 +80,56 @@ function reserve(ctx: Authed, providerName: string): Promise<Placed[]> {
     const people = new Map(userRows.map((user) => [user.id, user]));
     const now = new Date();
     const placed: Placed[] = [];
+    const orders = [];
+    const items = [];
+    const history = [];
     for (const sellerId of sellerIds) {
       const id = randomUUID();
-      const items = lines
+      const own = lines
         .filter((line) => products.get(line.product_id)!.seller_id === sellerId)
         .map((line, position) => {
           const product = products.get(line.product_id)!;
           return { order_id: id, product_id: product.id, position, name: product.name, unit_price_cents: product.price_cents, quantity: line.quantity };
         });
-      const totalCents = items.reduce((sum, item) => sum + item.unit_price_cents * item.quantity, 0);
-      await tx
-        .insertInto("orders")
-        .values({
-          id,
-          buyer_id: buyerId,
-          buyer_username: people.get(buyerId)!.username,
-          seller_id: sellerId,
-          seller_store_name: people.get(sellerId)!.store_name,
-          total_cents: totalCents,
-          currency: currencies[0]!,
-          status: "pending_payment",
-          payment_provider: providerName,
-          payment_status: "pending",
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-      await tx.insertInto("order_items").values(items).execute();
-      await tx.insertInto("order_history").values({ order_id: id, status: "pending_payment", at: now }).execute();
-      placed.push({ id, totalCents, currency: currencies[0]!, productIds: items.map((item) => item.product_id) });
+      const totalCents = own.reduce((sum, item) => sum + item.unit_price_cents * item.quantity, 0);
+      orders.push({
+        id,
+        buyer_id: buyerId,
+        buyer_username: people.get(buyerId)!.username,
+        seller_id: sellerId,
+        seller_store_name: people.get(sellerId)!.store_name,
+        total_cents: totalCents,
+        currency: currencies[0]!,
+        status: "pending_payment",
+        payment_provider: providerName,
+        payment_status: "pending",
+        created_at: now,
+        updated_at: now,
+      });
+      items.push(...own);
+      history.push({ order_id: id, status: "pending_payment", at: now });
+      placed.push({ id, totalCents, currency: currencies[0]!, productIds: own.map((item) => item.product_id) });
     }
+    // Every seller's order in one statement per table: the transaction's statements grow with the lines (one
+    // conditional UPDATE each, above), not with the sellers.
+    await tx.insertInto("orders").values(orders).execute();
+    await tx.insertInto("order_items").values(items).execute();
+    await tx.insertInto("order_history").values(history).execute();
     return placed;
   });
+}
+
+/**
+ * A cart over the line limit (one filled before the limit existed) is refused before any transaction: what the
+ * reservation holds the database for grows with the lines.
+ */
+async function checkCartSize(ctx: Authed) {
+  const { lines } = await ctx.services.db.kysely
+    .selectFrom("cart_lines")
+    .select((eb) => eb.fn.countAll<number>().as("lines"))
+    .where("user_id", "=", ctx.auth.user.id)
+    .executeTakeFirstOrThrow();
+  if (Number(lines) > ctx.services.market.cartMaxLines) throw cartFull(ctx.services.market.cartMaxLines, Number(lines));
 }
 
 /** One charge per order, each under the order's id as idempotency key: a retry never charges an order twice. */
@@ -139,6 +158,7 @@ export async function placeOrders(ctx: Authed, paymentMethod: string): Promise<O
       details: [{ path: "payment_method", message: "Unknown payment method." }],
     });
   }
+  await checkCartSize(ctx);
   const orders = await reserve(ctx, ctx.services.payments.name);
   const ids = orders.map((order) => order.id);
   await announce(ctx, ids);
