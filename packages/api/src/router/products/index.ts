@@ -68,7 +68,7 @@ export const productsRouter = router({
     .meta({
       openapi: { method: "POST", path: "/products", tags, summary: "Create a product (sellers only)" },
       successStatus: 201,
-      errors: ["FORBIDDEN", "INVALID_REQUEST"],
+      errors: ["FORBIDDEN", "INVALID_REQUEST", "QUOTA_EXCEEDED"],
     })
     .input(createInput)
     .output(createdOutput)

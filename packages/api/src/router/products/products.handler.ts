@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Transaction } from "@tessera/db";
-import { success } from "../../envelope.ts";
+import { AppError, success } from "../../envelope.ts";
 import { searchText } from "../../search.ts";
 import type { AuthedCall as Call, ViewerCall } from "../../trpc.ts";
 import { managedProduct, productNotFound, readProduct, toProduct, visibleProduct } from "./access.ts";
@@ -12,11 +12,30 @@ async function addCategories(tx: Transaction, productId: string, categories: str
   if (names.length > 0) await tx.insertInto("product_categories").values(names.map((name) => ({ product_id: productId, name }))).execute();
 }
 
+/**
+ * A seller's products are limited (SELLER_MAX_PRODUCTS, archived ones included: they are still stored and can be
+ * made active again). Counted in the creating transaction, which runs SERIALIZABLE so that concurrent creations
+ * cannot both take the last place on PostgreSQL.
+ */
+async function checkQuota(tx: Transaction, sellerId: string, max: number) {
+  const { products } = await tx
+    .selectFrom("products")
+    .select((eb) => eb.fn.countAll<number>().as("products"))
+    .where("seller_id", "=", sellerId)
+    .executeTakeFirstOrThrow();
+  if (Number(products) >= max) {
+    throw new AppError("QUOTA_EXCEEDED", `A seller may have at most ${max} products.`, {
+      details: [{ path: "products", message: `You have ${Number(products)} products (archived ones included), the most allowed.` }],
+    });
+  }
+}
+
 /** The product and its categories in one transaction; answered as read back (categories in the database's order). */
 export async function createProduct({ ctx, input }: Call<typeof createInput>) {
   const now = new Date();
   const id = randomUUID();
   const row = await ctx.services.db.transaction(async (tx) => {
+    await checkQuota(tx, ctx.auth.user.id, ctx.services.market.sellerMaxProducts);
     await tx
       .insertInto("products")
       .values({
@@ -35,7 +54,7 @@ export async function createProduct({ ctx, input }: Call<typeof createInput>) {
       .execute();
     await addCategories(tx, id, input.categories);
     return (await readProduct(tx, id))!;
-  });
+  }, { isolation: "serializable" });
   return success(toProduct(row), "Product created.");
 }
 
