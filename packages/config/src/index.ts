@@ -55,7 +55,7 @@ const envSchema = z.object({
   SELLER_MAX_PRODUCTS: integer(1).default(1000),
   // Payments: no default in prod (see resolvePaymentProvider).
   PAYMENT_PROVIDER: z.enum(PAYMENT_PROVIDERS).optional(),
-  CHECKOUT_SETTLE_DEADLINE_SECONDS: integer(1).default(60),
+  CHECKOUT_SETTLE_DEADLINE_SECONDS: integer(1).default(30),
   CHECKOUT_RECONCILE_INTERVAL_SECONDS: integer(0).default(30),
 });
 

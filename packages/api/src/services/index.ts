@@ -11,6 +11,7 @@ import { createSessionLookup, type SessionLookup } from "./session-lookup.ts";
 import { createTokenService, type TokenService } from "./tokens.ts";
 import type { PaymentProvider } from "./payments/provider.ts";
 import { createPaymentSimulator } from "./payments/simulator.ts";
+import { startReconciler } from "../router/checkout/reconcile.ts";
 import type { OrderEvent } from "../router/orders/orders.schema.ts";
 import type { TaskEvent } from "../router/tasks/tasks.schema.ts";
 
@@ -74,7 +75,7 @@ export function createServices(config: Config, db: Database, options: ServiceOve
     // Explicitly chosen (config refuses prod without PAYMENT_PROVIDER), but still said loudly at every start.
     logger.warn({ paymentProvider: "simulator" }, "PAYMENT_PROVIDER=simulator in prod: payments are simulated test-mode charges, no money moves");
   }
-  return {
+  const services: Services = {
     db,
     tokens: createTokenService({
       secret: config.jwtSecret,
@@ -95,9 +96,13 @@ export function createServices(config: Config, db: Database, options: ServiceOve
       await Promise.all([db.ping(), redis?.ready()]);
     },
     async close() {
+      await reconciler.stop();
       await redis?.quit();
     },
   };
+  // Checkouts and refunds a crash left unsettled: settled at start and every CHECKOUT_RECONCILE_INTERVAL_SECONDS.
+  const reconciler = startReconciler(services);
+  return services;
 }
 
 export type { AccessClaims, TokenService } from "./tokens.ts";

@@ -56,10 +56,21 @@ async function takeStock(tx: Transaction, lines: Line[]): Promise<FieldProblem[]
  * The reservation, in one transaction: the cart's lines, their stock, and one pending_payment order per seller with
  * a snapshot of each line at the prices read now, after the stock was taken. Any shortage rolls all of it back.
  */
-function reserve(ctx: Authed, providerName: string): Promise<Placed[]> {
+function reserve(ctx: Authed, providerName: string, key: string): Promise<Placed[]> {
   const buyerId = ctx.auth.user.id;
   // Database work only (db.transaction may run it again after a conflict): the charges come after it commits.
   return ctx.services.db.transaction(async (tx) => {
+    // The key's record says its orders exist from now on (reconciliation settles them if this process dies), in
+    // the same transaction as the orders. A record no longer `processing` was settled by reconciliation while this
+    // request was stuck (its recorded outcome stands): nothing is reserved then.
+    const { numUpdatedRows } = await tx
+      .updateTable("idempotency_records")
+      .set({ state: "reserved", updated_at: new Date() })
+      .where("user_id", "=", buyerId)
+      .where("key", "=", key)
+      .where("state", "=", "processing")
+      .executeTakeFirst();
+    if (numUpdatedRows !== 1n) throw new AppError("NOT_READY", "This checkout was settled while it waited: retry with the same key for its outcome.");
     const lines = await cartLines(tx, buyerId);
     if (lines.length === 0) throw new AppError("CART_EMPTY", "Your cart is empty.");
     const currencies = [...new Set(lines.map((line) => line.currency))];
@@ -103,6 +114,7 @@ function reserve(ctx: Authed, providerName: string): Promise<Placed[]> {
         status: "pending_payment",
         payment_provider: providerName,
         payment_status: "pending",
+        checkout_key: key,
         created_at: now,
         updated_at: now,
       });
@@ -152,14 +164,14 @@ async function charge(ctx: Authed, orders: Placed[], paymentMethod: string): Pro
  * settles later) and the bought lines leave the cart. A decline: the charges already made are refunded and every
  * order is payment_failed with its units back in stock; the cart is kept.
  */
-export async function placeOrders(ctx: Authed, paymentMethod: string): Promise<Order[]> {
+export async function placeOrders(ctx: Authed, paymentMethod: string, key: string): Promise<Order[]> {
   if (!(await ctx.services.payments.isKnownPaymentMethod(paymentMethod))) {
     throw new AppError("INVALID_REQUEST", "Invalid request. Invalid fields: payment_method.", {
       details: [{ path: "payment_method", message: "Unknown payment method." }],
     });
   }
   await checkCartSize(ctx);
-  const orders = await reserve(ctx, ctx.services.payments.name);
+  const orders = await reserve(ctx, ctx.services.payments.name, key);
   const ids = orders.map((order) => order.id);
   await announce(ctx, ids);
 
@@ -174,12 +186,15 @@ export async function placeOrders(ctx: Authed, paymentMethod: string): Promise<O
   }
 
   const now = new Date();
+  const lost: Placed[] = [];
   const paid = await ctx.services.db.transaction(async (tx) => {
     const moved: string[] = [];
+    lost.length = 0;
     for (const [i, order] of orders.entries()) {
       const result = results[i]!;
       if (result.status === "succeeded") {
         if (await move(tx, order.id, "pending_payment", "paid", now, { charge_id: result.chargeId, payment_status: "succeeded" })) moved.push(order.id);
+        else lost.push(order);
       } else {
         // Pending: the webhook settles it. Its event may already have, so only a charge id not yet known is set.
         await tx.updateTable("orders").set({ charge_id: result.chargeId }).where("id", "=", order.id).where("charge_id", "is", null).execute();
@@ -191,7 +206,30 @@ export async function placeOrders(ctx: Authed, paymentMethod: string): Promise<O
     return moved;
   });
   await announce(ctx, paid);
+  await refundLost(ctx, lost, results, orders);
   return readOrders(ctx.services.db.kysely, ids);
+}
+
+/**
+ * Charges that succeeded for orders this request could no longer settle. Either the webhook got there first (the
+ * order is paid: nothing to do), or this request was so slow that reconciliation settled the order without the
+ * charge (payment_failed, restocked): then the charge is refunded, as a declined checkout's charges are.
+ */
+async function refundLost(ctx: Authed, lost: Placed[], results: ChargeResult[], orders: Placed[]) {
+  for (const order of lost) {
+    const now = await ctx.services.db.kysely.selectFrom("orders").select(["status", "payment_status"]).where("id", "=", order.id).executeTakeFirst();
+    if (now?.status !== "payment_failed" || now.payment_status === "refunded") continue;
+    const chargeId = results[orders.indexOf(order)]!.chargeId;
+    const owed = (status: "refunded" | "refund_pending") =>
+      ctx.services.db.kysely.updateTable("orders").set({ charge_id: chargeId, payment_status: status, updated_at: new Date() }).where("id", "=", order.id).execute();
+    await ctx.services.payments
+      .refund({ chargeId, orderId: order.id, amountCents: order.totalCents, currency: order.currency, idempotencyKey: `refund:${order.id}` })
+      .then(() => owed("refunded"), async (error: unknown) => {
+        // Owed, and said so: reconciliation retries refund_pending payments.
+        ctx.services.logger.error({ err: error, orderId: order.id }, "refund of a charge made after reconciliation failed; the order stays refund_pending");
+        await owed("refund_pending");
+      });
+  }
 }
 
 /** After a decline: refunds what was charged, then every order → payment_failed (restocked) in one transaction. */
