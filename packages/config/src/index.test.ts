@@ -57,7 +57,7 @@ describe("loadConfig", () => {
     expect(() => loadConfig(prod, freshDir())).toThrow(/PAYMENT_PROVIDER is required in prod/);
     expect(() => loadConfig({ ...prod, PAYMENT_PROVIDER: "stripe" }, freshDir())).toThrow(/PAYMENT_PROVIDER/);
     expect(loadConfig({ ...prod, PAYMENT_PROVIDER: "simulator" }, freshDir()).payments.provider).toBe("simulator");
-    expect(loadConfig({ DATA_DIR: freshDir() }, freshDir()).payments).toEqual({ provider: "simulator", settleDeadlineSeconds: 30, reconcileIntervalSeconds: 30 });
+    expect(loadConfig({ DATA_DIR: freshDir() }, freshDir()).payments).toEqual({ provider: "simulator", settleDeadlineSeconds: 30, reconcileIntervalSeconds: 30, simulatorLatencyMs: 0 });
   });
 
   it("reads the marketplace limits, with their defaults", () => {

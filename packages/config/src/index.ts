@@ -57,6 +57,7 @@ const envSchema = z.object({
   PAYMENT_PROVIDER: z.enum(PAYMENT_PROVIDERS).optional(),
   CHECKOUT_SETTLE_DEADLINE_SECONDS: integer(1).default(30),
   CHECKOUT_RECONCILE_INTERVAL_SECONDS: integer(0).default(30),
+  PAYMENT_SIMULATOR_LATENCY_MS: integer(0, 60_000).default(0),
 });
 
 export interface Config {
@@ -112,6 +113,8 @@ export interface PaymentSettings {
   settleDeadlineSeconds: number;
   /** How often each process looks for such checkouts and refunds (besides once at start); 0: only at start. */
   reconcileIntervalSeconds: number;
+  /** How long the simulator takes to answer a charge or a refund, as a processor's network round trip would. */
+  simulatorLatencyMs: number;
 }
 
 export class ConfigError extends Error {
@@ -172,6 +175,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, envDir 
       provider: resolvePaymentProvider(env.ENV, env.PAYMENT_PROVIDER),
       settleDeadlineSeconds: env.CHECKOUT_SETTLE_DEADLINE_SECONDS,
       reconcileIntervalSeconds: env.CHECKOUT_RECONCILE_INTERVAL_SECONDS,
+      simulatorLatencyMs: env.PAYMENT_SIMULATOR_LATENCY_MS,
     },
   };
 }

@@ -86,7 +86,7 @@ export function createServices(config: Config, db: Database, options: ServiceOve
     loginThrottle: createLoginThrottle(config.loginThrottle, options.limiters ?? (redis && redisLimiters(redis.commands))),
     taskEvents: options.taskEvents ?? (redis ? createRedisEventBus(redis, "task", logger) : createInProcessEventBus("task")),
     orderEvents: options.orderEvents ?? (redis ? createRedisEventBus(redis, "order", logger) : createInProcessEventBus("order")),
-    payments: options.payments ?? createPaymentSimulator({ webhookSecret: config.webhookSecret }),
+    payments: options.payments ?? createPaymentSimulator({ webhookSecret: config.webhookSecret, latencyMs: config.payments.simulatorLatencyMs }),
     paymentSettings: config.payments,
     market: config.market,
     logger,

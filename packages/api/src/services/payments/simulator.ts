@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   type ChargeRequest, type ChargeResult, type PaymentEvent, paymentEventSchema, type PaymentProvider, type RefundRequest, type RefundResult,
   UnknownPaymentMethodError, WebhookPayloadError, WebhookSignatureError,
@@ -72,6 +73,11 @@ export interface SimulatorOptions {
   maxCharges?: number;
   /** Most undelivered events kept: past it, the oldest is dropped (a processor gives up on old deliveries too). */
   maxEvents?: number;
+  /**
+   * How long a charge or refund takes to answer (after the processor has decided), as a network round trip to a
+   * real processor would: what a crash between a checkout's reservation and its settling can fall into.
+   */
+  latencyMs?: number;
 }
 
 export const DEFAULT_MAX_CHARGES = 10_000;
@@ -87,8 +93,9 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** The built-in payment provider: deterministic outcomes by test payment method, and signed webhook events. */
 export function createPaymentSimulator({
-  webhookSecret, settlement = "sync", maxCharges = DEFAULT_MAX_CHARGES, maxEvents = DEFAULT_MAX_EVENTS,
+  webhookSecret, settlement = "sync", maxCharges = DEFAULT_MAX_CHARGES, maxEvents = DEFAULT_MAX_EVENTS, latencyMs = 0,
 }: SimulatorOptions): PaymentSimulator {
+  const answer = async <T>(result: T): Promise<T> => (latencyMs > 0 ? sleep(latencyMs, result) : result);
   // Bounded memory (issue 16, item 9): Maps keep insertion order, so the first entry is the oldest charge.
   const charges = new Map<string, SimulatedCharge>();
   const chargesByKey = new Map<string, { charge: SimulatedCharge; result: ChargeResult }>();
@@ -133,7 +140,7 @@ export function createPaymentSimulator({
     // No await before the key is taken: two concurrent calls with one key cannot both charge.
     async createCharge(request: ChargeRequest) {
       const earlier = chargesByKey.get(request.idempotencyKey);
-      if (earlier) return earlier.result;
+      if (earlier) return answer(earlier.result);
       if (!Object.hasOwn(TEST_CARDS, request.paymentMethod)) throw new UnknownPaymentMethodError(request.paymentMethod);
       const decline = TEST_CARDS[request.paymentMethod]!;
       const { orderId, amountCents, currency, paymentMethod, idempotencyKey } = request;
@@ -147,19 +154,19 @@ export function createPaymentSimulator({
         : decline ? { status: "declined", chargeId: charge.id, declineCode: decline.declineCode, message: decline.message }
         : { status: "succeeded", chargeId: charge.id };
       remember(charge, result);
-      return result;
+      return answer(result);
     },
 
     async refund(request: RefundRequest) {
       const earlier = refundsByKey.get(request.idempotencyKey);
-      if (earlier) return earlier.result;
+      if (earlier) return answer(earlier.result);
       const charge = charges.get(request.chargeId);
       if (!charge || charge.status !== "succeeded" || charge.refunded) throw new Error(`charge ${request.chargeId} cannot be refunded`);
       charge.refunded = true;
       emit("charge.refunded", charge);
       const result = { refundId: newId("re") };
       refundsByKey.set(request.idempotencyKey, { chargeId: charge.id, result });
-      return result;
+      return answer(result);
     },
 
     // What the processor says now: in async mode the outcome too, once the charge exists (its event is queued).
