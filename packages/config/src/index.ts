@@ -50,7 +50,7 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: integer(0).default(10_000),
   // Marketplace limits (SECURITY.md, "Limits").
   CATALOG_SEARCH_SCAN_ROWS: integer(1, 100_000).default(1000),
-  CATALOG_SEARCH_SCAN_BYTES: integer(1024).default(384 * 1024),
+  CATALOG_SEARCH_SCAN_BYTES: integer(1024).default(256 * 1024),
   CART_MAX_LINES: integer(1, 10_000).default(100),
   SELLER_MAX_PRODUCTS: integer(1).default(1000),
   // Payments: no default in prod (see resolvePaymentProvider).
