@@ -59,6 +59,7 @@ const serverEnv = (dataDir: string, databaseUrl: string, secret: string) => ({
   NODE_ENV: "production",
   JWT_SECRET: secret,
   WEBHOOK_SECRET: secret,
+  PAYMENT_PROVIDER: "simulator",
   DATA_DIR: dataDir,
   DATABASE_URL: databaseUrl,
   LOG_LEVEL: "info",

@@ -35,6 +35,8 @@ export default async function setup(project: TestProject) {
     ENV: "prod",
     JWT_SECRET: randomBytes(32).toString("base64url"),
     WEBHOOK_SECRET: randomBytes(32).toString("base64url"),
+    // prod names its payment provider explicitly; the purchases here use the simulator's test cards.
+    PAYMENT_PROVIDER: "simulator",
     DATA_DIR: dataDir,
     DATABASE_URL: database.url,
     // Fast hashing: these tests are about the screens, and a 2-core CI machine registers many users.

@@ -48,6 +48,8 @@ const APP_CODES = {
   INVALID_SIGNATURE: { http: 400, trpc: "BAD_REQUEST" },
   ORDER_NOT_FOUND: { http: 404, trpc: "NOT_FOUND" },
   INVALID_ORDER_STATE: { http: 409, trpc: "CONFLICT" },
+  // A per-user limit of stored things (products per seller, lines per cart, ...): details name the resource.
+  QUOTA_EXCEEDED: { http: 409, trpc: "CONFLICT" },
 } as const satisfies Record<string, { http: number; trpc: TRPC_ERROR_CODE_KEY }>;
 
 export type AppCode = keyof typeof APP_CODES;
@@ -61,7 +63,7 @@ export const httpStatusOf = (code: AppCode): number => APP_CODES[code].http;
  */
 export const DETAIL_CODES = new Set<AppCode>([
   "INVALID_REQUEST", "MISSING_FIELDS", "INVALID_PASSWORD", "INVALID_AGE", "GENDER_REQUIRED", "INVALID_KEY", "INVALID_VALUE",
-  "INSUFFICIENT_STOCK", "PAYMENT_DECLINED",
+  "INSUFFICIENT_STOCK", "PAYMENT_DECLINED", "QUOTA_EXCEEDED",
 ]);
 
 /** When tRPC itself raises an error (bad batch, unknown procedure, …) it gets the nearest contract code. */

@@ -59,14 +59,33 @@ describe("loadConfig", () => {
   it("refuses prod without a JWT_SECRET of 32 bytes or more", () => {
     expect(() => loadConfig({ ENV: "prod", WEBHOOK_SECRET: SECRET }, freshDir())).toThrow(ConfigError);
     expect(() => loadConfig({ ENV: "prod", JWT_SECRET: "short", WEBHOOK_SECRET: SECRET }, freshDir())).toThrow(/JWT_SECRET/);
-    expect(loadConfig({ ENV: "prod", JWT_SECRET: SECRET, WEBHOOK_SECRET: SECRET }, freshDir()).jwtSecret).toBe(SECRET);
+    expect(loadConfig({ ENV: "prod", JWT_SECRET: SECRET, WEBHOOK_SECRET: SECRET, PAYMENT_PROVIDER: "simulator" }, freshDir()).jwtSecret).toBe(SECRET);
   });
 
   it("refuses prod without a WEBHOOK_SECRET of 32 bytes or more", () => {
     const webhook = "w".repeat(32);
     expect(() => loadConfig({ ENV: "prod", JWT_SECRET: SECRET }, freshDir())).toThrow(/WEBHOOK_SECRET is required/);
     expect(() => loadConfig({ ENV: "prod", JWT_SECRET: SECRET, WEBHOOK_SECRET: "short" }, freshDir())).toThrow(/WEBHOOK_SECRET/);
-    expect(loadConfig({ ENV: "prod", JWT_SECRET: SECRET, WEBHOOK_SECRET: webhook }, freshDir()).webhookSecret).toBe(webhook);
+    expect(loadConfig({ ENV: "prod", JWT_SECRET: SECRET, WEBHOOK_SECRET: webhook, PAYMENT_PROVIDER: "simulator" }, freshDir()).webhookSecret).toBe(webhook);
+  });
+
+  it("refuses prod without an explicit PAYMENT_PROVIDER, and defaults to the simulator elsewhere", () => {
+    const prod = { ENV: "prod", JWT_SECRET: SECRET, WEBHOOK_SECRET: SECRET };
+    expect(() => loadConfig(prod, freshDir())).toThrow(/PAYMENT_PROVIDER is required in prod/);
+    expect(() => loadConfig({ ...prod, PAYMENT_PROVIDER: "stripe" }, freshDir())).toThrow(/PAYMENT_PROVIDER/);
+    expect(loadConfig({ ...prod, PAYMENT_PROVIDER: "simulator" }, freshDir()).payments.provider).toBe("simulator");
+    expect(loadConfig({ DATA_DIR: freshDir() }, freshDir()).payments).toEqual({ provider: "simulator", settleDeadlineSeconds: 30, reconcileIntervalSeconds: 30, simulatorLatencyMs: 0 });
+  });
+
+  it("reads the marketplace limits, with their defaults", () => {
+    expect(loadConfig({ DATA_DIR: freshDir() }, freshDir()).market).toEqual({
+      searchScanRows: 1000, searchScanBytes: 256 * 1024, cartMaxLines: 100, sellerMaxProducts: 1000,
+    });
+    const set = loadConfig({ DATA_DIR: freshDir(), CART_MAX_LINES: "7", SELLER_MAX_PRODUCTS: "9", CATALOG_SEARCH_SCAN_ROWS: "50", CATALOG_SEARCH_SCAN_BYTES: "4096" }, freshDir());
+    expect(set.market).toEqual({ searchScanRows: 50, searchScanBytes: 4096, cartMaxLines: 7, sellerMaxProducts: 9 });
+    for (const [name, value] of [["CART_MAX_LINES", "0"], ["SELLER_MAX_PRODUCTS", "x"], ["CATALOG_SEARCH_SCAN_BYTES", "10"], ["CHECKOUT_SETTLE_DEADLINE_SECONDS", "0"]]) {
+      expect(() => loadConfig({ [name!]: value, DATA_DIR: freshDir() }, freshDir())).toThrow(new RegExp(name!));
+    }
   });
 
   it("stores images locally by default and refuses an unknown image storage", () => {

@@ -14,6 +14,9 @@ export type { ImageSettings, S3Settings } from "./images.ts";
  */
 export const REPO_ROOT = path.resolve(path.dirname(createRequire(import.meta.url).resolve("@tessera/config/package.json")), "../..");
 
+/** The payment providers built in: only the simulator (a card processor's test mode) so far. */
+export const PAYMENT_PROVIDERS = ["simulator"] as const;
+
 const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max);
 
@@ -54,6 +57,16 @@ const envSchema = z.object({
   HTTP_MAX_CONNECTIONS: integer(1).default(2_000),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   DATABASE_CONNECT_TIMEOUT_SECONDS: integer(0).default(30),
+  // Marketplace limits (SECURITY.md, "Limits").
+  CATALOG_SEARCH_SCAN_ROWS: integer(1, 100_000).default(1000),
+  CATALOG_SEARCH_SCAN_BYTES: integer(1024).default(256 * 1024),
+  CART_MAX_LINES: integer(1, 10_000).default(100),
+  SELLER_MAX_PRODUCTS: integer(1).default(1000),
+  // Payments: no default in prod (see paymentProblems).
+  PAYMENT_PROVIDER: z.enum(PAYMENT_PROVIDERS).optional(),
+  CHECKOUT_SETTLE_DEADLINE_SECONDS: integer(1).default(30),
+  CHECKOUT_RECONCILE_INTERVAL_SECONDS: integer(0).default(30),
+  PAYMENT_SIMULATOR_LATENCY_MS: integer(0, 60_000).default(0),
 }).refine((env) => env.HTTP_HEADERS_TIMEOUT_MS <= env.HTTP_REQUEST_TIMEOUT_MS, {
   path: ["HTTP_HEADERS_TIMEOUT_MS"],
   message: "must not be longer than HTTP_REQUEST_TIMEOUT_MS",
@@ -90,6 +103,31 @@ export interface Config extends ImageSettings {
   metricsToken: string | undefined;
   /** How long a start keeps retrying a database that does not answer (PostgreSQL), with backoff, before giving up. */
   databaseConnectTimeoutSeconds: number;
+  /** What one request may make the marketplace do or keep (SECURITY.md, "Limits"). */
+  market: MarketLimits;
+  payments: PaymentSettings;
+}
+
+export interface MarketLimits {
+  /** A catalog search (`q`) tests at most this many products per page (in the listing's order after the cursor)... */
+  searchScanRows: number;
+  /** ...and at most this many bytes of their searchable text; a page that stops there is short, with a next_cursor. */
+  searchScanBytes: number;
+  /** Lines one cart may hold (a checkout of more is refused before anything is reserved). */
+  cartMaxLines: number;
+  /** Products one seller may have, archived ones included. */
+  sellerMaxProducts: number;
+}
+
+export interface PaymentSettings {
+  /** Which processor charges; in prod it must be named explicitly (PAYMENT_PROVIDER). */
+  provider: (typeof PAYMENT_PROVIDERS)[number];
+  /** A checkout (or a refund) still unsettled this long after its last step is reconciled against the provider. */
+  settleDeadlineSeconds: number;
+  /** How often each process looks for such checkouts and refunds (besides once at start); 0: only at start. */
+  reconcileIntervalSeconds: number;
+  /** How long the simulator takes to answer a charge or a refund, as a processor's network round trip would. */
+  simulatorLatencyMs: number;
 }
 
 export class ConfigError extends Error {
@@ -117,11 +155,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, envDir 
   if (!parsed.success) {
     // The secrets are checked too (unless ENV itself is wrong), so that a prod start lists them with the rest.
     const envValue = { ...fromFile, ...environment }.ENV ?? "dev";
-    const secrets = ["dev", "test", "prod"].includes(envValue) ? secretProblems(envValue as Config["env"], { ...fromFile, ...environment }) : [];
+    const all = { ...fromFile, ...environment };
+    const secrets = ["dev", "test", "prod"].includes(envValue)
+      ? [...secretProblems(envValue as Config["env"], all), ...paymentProblems(envValue as Config["env"], all.PAYMENT_PROVIDER)]
+      : [];
     throw invalid([...parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`), ...secrets]);
   }
   const env = parsed.data;
-  const problems = [...secretProblems(env.ENV, env), ...imageProblems(env)];
+  const problems = [...secretProblems(env.ENV, env), ...paymentProblems(env.ENV, env.PAYMENT_PROVIDER), ...imageProblems(env)];
   if (problems.length > 0) throw invalid(problems);
   const dataDir = path.resolve(env.DATA_DIR);
   return {
@@ -156,6 +197,19 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, envDir 
     },
     metricsToken: env.METRICS_TOKEN,
     databaseConnectTimeoutSeconds: env.DATABASE_CONNECT_TIMEOUT_SECONDS,
+    market: {
+      searchScanRows: env.CATALOG_SEARCH_SCAN_ROWS,
+      searchScanBytes: env.CATALOG_SEARCH_SCAN_BYTES,
+      cartMaxLines: env.CART_MAX_LINES,
+      sellerMaxProducts: env.SELLER_MAX_PRODUCTS,
+    },
+    payments: {
+      // In prod, paymentProblems has made sure it is named.
+      provider: env.PAYMENT_PROVIDER ?? "simulator",
+      settleDeadlineSeconds: env.CHECKOUT_SETTLE_DEADLINE_SECONDS,
+      reconcileIntervalSeconds: env.CHECKOUT_RECONCILE_INTERVAL_SECONDS,
+      simulatorLatencyMs: env.PAYMENT_SIMULATOR_LATENCY_MS,
+    },
   };
 }
 
@@ -169,6 +223,15 @@ function secretProblems(env: Config["env"], values: Partial<Record<(typeof SECRE
     if (secret === undefined && env === "prod") return [`${name} is required in prod (at least ${MIN_SECRET_BYTES} bytes)`];
     return [];
   });
+}
+
+/**
+ * The payment provider: the simulator by default in dev and test; in prod there is no default, so that a deployment
+ * never takes simulated payments without having said so (the server then also warns at start).
+ */
+function paymentProblems(env: Config["env"], provider: string | undefined): string[] {
+  if (provider !== undefined || env !== "prod") return [];
+  return [`PAYMENT_PROVIDER is required in prod (one of: ${PAYMENT_PROVIDERS.join(", ")}; simulator takes test cards, not money)`];
 }
 
 /** A signing secret (checked by secretProblems): given, random per start in test, generated once in dev. */

@@ -167,7 +167,7 @@ describe("documentation and limits", () => {
     expect(upload.responses["413"].description).toBe("IMAGE_TOO_LARGE");
     expect(Object.keys(operation("/images/{image_id}", "get").responses["200"].content).sort()).toEqual(["image/jpeg", "image/png", "image/webp"]);
     expect(statuses("/images/{image_id}", "get")).toEqual(["200", "304", "400", "404", "500"]);
-    expect(statuses("/products", "post")).toEqual(["201", "400", "401", "403", "413", "500"]);
+    expect(statuses("/products", "post")).toEqual(["201", "400", "401", "403", "409", "413", "500"]);
     expect(operation("/seller/onboard", "post").responses["409"].description).toBe("ALREADY_SELLER");
     expect(operation("/products/{id}/images/{image_id}", "delete").responses["404"].description).toBe("PRODUCT_NOT_FOUND, IMAGE_NOT_FOUND");
     for (const [path, method] of [["/products", "get"], ["/products/{id}", "get"], ["/products/{id}", "put"], ["/products/{id}", "patch"], ["/products/{id}", "delete"], ["/categories", "get"]]) {

@@ -1,4 +1,4 @@
-import type { Config } from "@tessera/config";
+import type { Config, MarketLimits, PaymentSettings } from "@tessera/config";
 import type { Database } from "@tessera/db";
 import { createImageStorage } from "./image-drivers.ts";
 import type { ImageStorage } from "./image-storage.ts";
@@ -14,6 +14,7 @@ import { createSessionLookup, type SessionLookup } from "./session-lookup.ts";
 import { createTokenService, type TokenService } from "./tokens.ts";
 import type { PaymentProvider } from "./payments/provider.ts";
 import { createPaymentSimulator } from "./payments/simulator.ts";
+import { startReconciler } from "../router/checkout/reconcile.ts";
 import type { OrderEvent } from "../router/orders/orders.schema.ts";
 import type { TaskEvent } from "../router/tasks/tasks.schema.ts";
 
@@ -39,6 +40,10 @@ export interface Services {
   orderEvents: OrderEvents;
   /** Charges, refunds and webhook events: the built-in simulator unless another provider is given. */
   payments: PaymentProvider;
+  /** Settlement deadlines of checkouts and refunds (config.payments). */
+  paymentSettings: PaymentSettings;
+  /** The marketplace's limits: search scan, cart lines, products per seller (config.market). */
+  market: MarketLimits;
   /** For what a procedure must report without failing the request (a refund that did not go through). */
   logger: ServiceLogger;
   /** Where product images' bytes are kept (IMAGE_STORAGE: files under DATA_DIR/images by default, or S3). */
@@ -81,7 +86,11 @@ export function createServices(config: Config, db: Database, options: ServiceOve
     db, storage: images, logger, graceSeconds: config.imageSweepGraceSeconds, intervalSeconds: config.imageSweepIntervalSeconds,
   });
   imageSweep.start();
-  return {
+  if (config.env === "prod" && !options.payments && config.payments.provider === "simulator") {
+    // Explicitly chosen (config refuses prod without PAYMENT_PROVIDER), but still said loudly at every start.
+    logger.warn({ paymentProvider: "simulator" }, "PAYMENT_PROVIDER=simulator in prod: payments are simulated test-mode charges, no money moves");
+  }
+  const services: Services = {
     db,
     tokens: createTokenService({
       secret: config.jwtSecret,
@@ -92,7 +101,9 @@ export function createServices(config: Config, db: Database, options: ServiceOve
     loginThrottle: createLoginThrottle(config.loginThrottle, options.limiters ?? (redis && redisLimiters(redis.commands))),
     taskEvents: options.taskEvents ?? (redis ? createRedisEventBus(redis, "task", logger) : createInProcessEventBus("task")),
     orderEvents: options.orderEvents ?? (redis ? createRedisEventBus(redis, "order", logger) : createInProcessEventBus("order")),
-    payments: options.payments ?? createPaymentSimulator({ webhookSecret: config.webhookSecret }),
+    payments: options.payments ?? createPaymentSimulator({ webhookSecret: config.webhookSecret, latencyMs: config.payments.simulatorLatencyMs }),
+    paymentSettings: config.payments,
+    market: config.market,
     logger,
     images,
     imageMaxPixels: config.imageMaxPixels,
@@ -109,9 +120,13 @@ export function createServices(config: Config, db: Database, options: ServiceOve
     },
     async close() {
       await imageSweep.stop();
+      await reconciler.stop();
       await redis?.quit();
     },
   };
+  // Checkouts and refunds a crash left unsettled: settled at start and every CHECKOUT_RECONCILE_INTERVAL_SECONDS.
+  const reconciler = startReconciler(services);
+  return services;
 }
 
 export type { AccessClaims, TokenService } from "./tokens.ts";

@@ -8,7 +8,7 @@ export interface SessionWithUser {
   id: string;
   user_id: string;
   revoked_at: Date | null;
-  user: Omit<UserRow, "password_hash" | "username_key">;
+  user: Omit<UserRow, "password_hash" | "username_key" | "demoted_by">;
 }
 
 async function loadSession(db: Database, id: string): Promise<SessionWithUser | null> {

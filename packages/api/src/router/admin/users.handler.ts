@@ -50,6 +50,16 @@ export async function getUser({ ctx, input }: Call<typeof userIdInput>) {
 }
 
 /**
+ * Admin decisions about roles stick (issue 16, item 11): taking a seller's (or an admin's) role away records the
+ * admin in `demoted_by`, which keeps the user from onboarding as a seller again; giving a role back clears it.
+ */
+function demotionRecord(before: UserRow, role: string, adminId: string): { demoted_by?: string | null } {
+  if (role === before.role) return {};
+  if (role === "user") return { demoted_by: adminId };
+  return { demoted_by: null };
+}
+
+/**
  * Changes role and/or is_active. Deactivating revokes every session of the user in the same transaction,
  * so their access and refresh tokens stop working at once (the auth check also refuses inactive users).
  */
@@ -60,7 +70,12 @@ export async function updateUser({ ctx, input }: Call<typeof updateUserInput>) {
       if (!before) throw userNotFound();
       const next = { role: input.role ?? before.role, is_active: input.is_active ?? before.is_active };
       await keepAnActiveAdmin(tx, before, next);
-      const after = await tx.updateTable("users").set(next).where("id", "=", before.id).returningAll().executeTakeFirstOrThrow();
+      const after = await tx
+        .updateTable("users")
+        .set({ ...next, ...demotionRecord(before, next.role, ctx.auth.user.id) })
+        .where("id", "=", before.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
       let revoked = 0;
       if (!next.is_active) {
         const { numUpdatedRows } = await tx

@@ -73,6 +73,30 @@ function checkQuantity(quantity: number, stock: number) {
   }
 }
 
+/** A cart's lines are limited (CART_MAX_LINES): what a checkout does in one transaction grows with them. */
+export const cartFull = (maxLines: number, lines: number) =>
+  new AppError("QUOTA_EXCEEDED", `A cart holds at most ${maxLines} lines.`, {
+    details: [{ path: "items", message: `The cart would hold ${lines} lines; at most ${maxLines} are allowed: remove some first.` }],
+  });
+
+/** After a line was written: refused (rolled back) when the cart now holds more lines than allowed. */
+async function checkLines(tx: Transaction, userId: string, maxLines: number) {
+  const { lines } = await tx
+    .selectFrom("cart_lines")
+    .select((eb) => eb.fn.countAll<number>().as("lines"))
+    .where("user_id", "=", userId)
+    .executeTakeFirstOrThrow();
+  if (Number(lines) > maxLines) throw cartFull(maxLines, Number(lines));
+}
+
+/**
+ * Cart writes run SERIALIZABLE: the one-currency rule and the line limit are checks of other lines followed by a
+ * write, and two concurrent additions (of different currencies, or each the 100th line) would otherwise both pass
+ * on PostgreSQL. There one of them now fails with a serialization error, and db.transaction runs it again, when it
+ * sees the other's line (SQLite runs one write transaction at a time anyway).
+ */
+const serializable = { isolation: "serializable" } as const;
+
 /**
  * Adds units, merging with the product's line. The merge is one upsert that increments in the database, inside
  * a transaction that the checks roll back: two concurrent additions cannot both pass the 99 limit.
@@ -88,7 +112,8 @@ export async function addItem({ ctx, input }: Call<typeof addInput>) {
       .returning("quantity")
       .executeTakeFirstOrThrow();
     checkQuantity(line.quantity, product.stock);
-  });
+    await checkLines(tx, userId, ctx.services.market.cartMaxLines);
+  }, serializable);
   return success(await readCart(ctx.services.db.kysely, userId), "Item added to cart.");
 }
 
@@ -104,7 +129,8 @@ export async function setItem({ ctx, input }: Call<typeof setInput>) {
       .values({ user_id: userId, product_id: product.id, quantity: input.quantity, created_at: new Date() })
       .onConflict((conflict) => conflict.columns(["user_id", "product_id"]).doUpdateSet({ quantity: input.quantity }))
       .execute();
-  });
+    await checkLines(tx, userId, ctx.services.market.cartMaxLines);
+  }, serializable);
   return success(await readCart(ctx.services.db.kysely, userId), "Cart updated.");
 }
 

@@ -13,7 +13,7 @@ export const cartRouter = router({
   add: protectedProcedure
     .meta({
       openapi: { method: "POST", path: "/cart/items", tags, summary: "Add units of a product (merging with its line)" },
-      errors: ["PRODUCT_NOT_FOUND", "INSUFFICIENT_STOCK", "CURRENCY_MISMATCH", "OWN_PRODUCT"],
+      errors: ["PRODUCT_NOT_FOUND", "INSUFFICIENT_STOCK", "CURRENCY_MISMATCH", "OWN_PRODUCT", "QUOTA_EXCEEDED"],
     })
     .input(addInput)
     .output(addedOutput)
@@ -22,7 +22,7 @@ export const cartRouter = router({
   set: protectedProcedure
     .meta({
       openapi: { method: "PUT", path: "/cart/items/{product_id}", tags, summary: "Set a line's quantity (0 removes it)" },
-      errors: ["PRODUCT_NOT_FOUND", "INSUFFICIENT_STOCK", "CURRENCY_MISMATCH", "OWN_PRODUCT"],
+      errors: ["PRODUCT_NOT_FOUND", "INSUFFICIENT_STOCK", "CURRENCY_MISMATCH", "OWN_PRODUCT", "QUOTA_EXCEEDED"],
     })
     .input(setInput)
     .output(updatedOutput)

@@ -24,6 +24,7 @@ export const checkoutRouter = router({
       successStatus: 201,
       errors: [
         "IDEMPOTENCY_KEY_REQUIRED", "IDEMPOTENCY_KEY_REUSED", "CART_EMPTY", "INSUFFICIENT_STOCK", "CURRENCY_MISMATCH", "PAYMENT_DECLINED", "NOT_READY",
+        "QUOTA_EXCEEDED",
       ],
     })
     .input(checkoutInput)

@@ -3,6 +3,7 @@ import type { Transaction } from "@tessera/db";
 import { AppError, type FieldProblem } from "../../envelope.ts";
 import type { ChargeResult } from "../../services/payments/provider.ts";
 import type { AuthedContext as Authed } from "../../trpc.ts";
+import { cartFull } from "../cart/cart.handler.ts";
 import { readOrders } from "../orders/order-rows.ts";
 import type { Order } from "../orders/orders.schema.ts";
 import { announce, move } from "../orders/transitions.ts";
@@ -55,10 +56,21 @@ async function takeStock(tx: Transaction, lines: Line[]): Promise<FieldProblem[]
  * The reservation, in one transaction: the cart's lines, their stock, and one pending_payment order per seller with
  * a snapshot of each line at the prices read now, after the stock was taken. Any shortage rolls all of it back.
  */
-function reserve(ctx: Authed, providerName: string): Promise<Placed[]> {
+function reserve(ctx: Authed, providerName: string, key: string): Promise<Placed[]> {
   const buyerId = ctx.auth.user.id;
   // Database work only (db.transaction may run it again after a conflict): the charges come after it commits.
   return ctx.services.db.transaction(async (tx) => {
+    // The key's record says its orders exist from now on (reconciliation settles them if this process dies), in
+    // the same transaction as the orders. A record no longer `processing` was settled by reconciliation while this
+    // request was stuck (its recorded outcome stands): nothing is reserved then.
+    const { numUpdatedRows } = await tx
+      .updateTable("idempotency_records")
+      .set({ state: "reserved", updated_at: new Date() })
+      .where("user_id", "=", buyerId)
+      .where("key", "=", key)
+      .where("state", "=", "processing")
+      .executeTakeFirst();
+    if (numUpdatedRows !== 1n) throw new AppError("NOT_READY", "This checkout was settled while it waited: retry with the same key for its outcome.");
     const lines = await cartLines(tx, buyerId);
     if (lines.length === 0) throw new AppError("CART_EMPTY", "Your cart is empty.");
     const currencies = [...new Set(lines.map((line) => line.currency))];
@@ -79,38 +91,57 @@ function reserve(ctx: Authed, providerName: string): Promise<Placed[]> {
     const people = new Map(userRows.map((user) => [user.id, user]));
     const now = new Date();
     const placed: Placed[] = [];
+    const orders = [];
+    const items = [];
+    const history = [];
     for (const sellerId of sellerIds) {
       const id = randomUUID();
-      const items = lines
+      const own = lines
         .filter((line) => products.get(line.product_id)!.seller_id === sellerId)
         .map((line, position) => {
           const product = products.get(line.product_id)!;
           return { order_id: id, product_id: product.id, position, name: product.name, unit_price_cents: product.price_cents, quantity: line.quantity };
         });
-      const totalCents = items.reduce((sum, item) => sum + item.unit_price_cents * item.quantity, 0);
-      await tx
-        .insertInto("orders")
-        .values({
-          id,
-          buyer_id: buyerId,
-          buyer_username: people.get(buyerId)!.username,
-          seller_id: sellerId,
-          seller_store_name: people.get(sellerId)!.store_name,
-          total_cents: totalCents,
-          currency: currencies[0]!,
-          status: "pending_payment",
-          payment_provider: providerName,
-          payment_status: "pending",
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-      await tx.insertInto("order_items").values(items).execute();
-      await tx.insertInto("order_history").values({ order_id: id, status: "pending_payment", at: now }).execute();
-      placed.push({ id, totalCents, currency: currencies[0]!, productIds: items.map((item) => item.product_id) });
+      const totalCents = own.reduce((sum, item) => sum + item.unit_price_cents * item.quantity, 0);
+      orders.push({
+        id,
+        buyer_id: buyerId,
+        buyer_username: people.get(buyerId)!.username,
+        seller_id: sellerId,
+        seller_store_name: people.get(sellerId)!.store_name,
+        total_cents: totalCents,
+        currency: currencies[0]!,
+        status: "pending_payment",
+        payment_provider: providerName,
+        payment_status: "pending",
+        checkout_key: key,
+        created_at: now,
+        updated_at: now,
+      });
+      items.push(...own);
+      history.push({ order_id: id, status: "pending_payment", at: now });
+      placed.push({ id, totalCents, currency: currencies[0]!, productIds: own.map((item) => item.product_id) });
     }
+    // Every seller's order in one statement per table: the transaction's statements grow with the lines (one
+    // conditional UPDATE each, above), not with the sellers.
+    await tx.insertInto("orders").values(orders).execute();
+    await tx.insertInto("order_items").values(items).execute();
+    await tx.insertInto("order_history").values(history).execute();
     return placed;
   });
+}
+
+/**
+ * A cart over the line limit (one filled before the limit existed) is refused before any transaction: what the
+ * reservation holds the database for grows with the lines.
+ */
+async function checkCartSize(ctx: Authed) {
+  const { lines } = await ctx.services.db.kysely
+    .selectFrom("cart_lines")
+    .select((eb) => eb.fn.countAll<number>().as("lines"))
+    .where("user_id", "=", ctx.auth.user.id)
+    .executeTakeFirstOrThrow();
+  if (Number(lines) > ctx.services.market.cartMaxLines) throw cartFull(ctx.services.market.cartMaxLines, Number(lines));
 }
 
 /** One charge per order, each under the order's id as idempotency key: a retry never charges an order twice. */
@@ -133,13 +164,14 @@ async function charge(ctx: Authed, orders: Placed[], paymentMethod: string): Pro
  * settles later) and the bought lines leave the cart. A decline: the charges already made are refunded and every
  * order is payment_failed with its units back in stock; the cart is kept.
  */
-export async function placeOrders(ctx: Authed, paymentMethod: string): Promise<Order[]> {
+export async function placeOrders(ctx: Authed, paymentMethod: string, key: string): Promise<Order[]> {
   if (!(await ctx.services.payments.isKnownPaymentMethod(paymentMethod))) {
     throw new AppError("INVALID_REQUEST", "Invalid request. Invalid fields: payment_method.", {
       details: [{ path: "payment_method", message: "Unknown payment method." }],
     });
   }
-  const orders = await reserve(ctx, ctx.services.payments.name);
+  await checkCartSize(ctx);
+  const orders = await reserve(ctx, ctx.services.payments.name, key);
   const ids = orders.map((order) => order.id);
   await announce(ctx, ids);
 
@@ -154,12 +186,15 @@ export async function placeOrders(ctx: Authed, paymentMethod: string): Promise<O
   }
 
   const now = new Date();
+  const lost: Placed[] = [];
   const paid = await ctx.services.db.transaction(async (tx) => {
     const moved: string[] = [];
+    lost.length = 0;
     for (const [i, order] of orders.entries()) {
       const result = results[i]!;
       if (result.status === "succeeded") {
         if (await move(tx, order.id, "pending_payment", "paid", now, { charge_id: result.chargeId, payment_status: "succeeded" })) moved.push(order.id);
+        else lost.push(order);
       } else {
         // Pending: the webhook settles it. Its event may already have, so only a charge id not yet known is set.
         await tx.updateTable("orders").set({ charge_id: result.chargeId }).where("id", "=", order.id).where("charge_id", "is", null).execute();
@@ -171,7 +206,30 @@ export async function placeOrders(ctx: Authed, paymentMethod: string): Promise<O
     return moved;
   });
   await announce(ctx, paid);
+  await refundLost(ctx, lost, results, orders);
   return readOrders(ctx.services.db.kysely, ids);
+}
+
+/**
+ * Charges that succeeded for orders this request could no longer settle. Either the webhook got there first (the
+ * order is paid: nothing to do), or this request was so slow that reconciliation settled the order without the
+ * charge (payment_failed, restocked): then the charge is refunded, as a declined checkout's charges are.
+ */
+async function refundLost(ctx: Authed, lost: Placed[], results: ChargeResult[], orders: Placed[]) {
+  for (const order of lost) {
+    const now = await ctx.services.db.kysely.selectFrom("orders").select(["status", "payment_status"]).where("id", "=", order.id).executeTakeFirst();
+    if (now?.status !== "payment_failed" || now.payment_status === "refunded") continue;
+    const chargeId = results[orders.indexOf(order)]!.chargeId;
+    const owed = (status: "refunded" | "refund_pending") =>
+      ctx.services.db.kysely.updateTable("orders").set({ charge_id: chargeId, payment_status: status, updated_at: new Date() }).where("id", "=", order.id).execute();
+    await ctx.services.payments
+      .refund({ chargeId, orderId: order.id, amountCents: order.totalCents, currency: order.currency, idempotencyKey: `refund:${order.id}` })
+      .then(() => owed("refunded"), async (error: unknown) => {
+        // Owed, and said so: reconciliation retries refund_pending payments.
+        ctx.services.logger.error({ err: error, orderId: order.id }, "refund of a charge made after reconciliation failed; the order stays refund_pending");
+        await owed("refund_pending");
+      });
+  }
 }
 
 /** After a decline: refunds what was charged, then every order → payment_failed (restocked) in one transaction. */

@@ -1,5 +1,6 @@
 import { success } from "../../envelope.ts";
-import { decodeCursor, toPage } from "../../pagination.ts";
+import { boundedPage } from "../../bounded-page.ts";
+import { decodeCursor } from "../../pagination.ts";
 import type { AuthedCall as Call } from "../../trpc.ts";
 import { type Party, toOrder, withParts } from "./order-rows.ts";
 import { cursorPosition, type listInput } from "./orders.schema.ts";
@@ -21,7 +22,8 @@ async function listFor({ ctx, input }: Call<typeof listInput>, party: Party) {
   // One row past the page tells whether another page follows.
   const orders = await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(input.limit + 1).execute();
   const rows = await withParts(db, orders);
-  return success(toPage(rows, input.limit, toOrder, (row) => ({ created_at: row.created_at.toISOString(), id: row.id })));
+  // Orders carry their lines: a page also stops at PAGE_MAX_BYTES of JSON.
+  return success(boundedPage(rows, input.limit, toOrder, (row) => ({ created_at: row.created_at.toISOString(), id: row.id })));
 }
 
 export const listOwnOrders = (call: Call<typeof listInput>) => listFor(call, { buyer_id: call.ctx.auth.user.id });

@@ -17,9 +17,11 @@ const update = (method: "PUT" | "PATCH", summary: string) =>
         path: "/products/{id}",
         tags,
         summary,
-        description: "Its seller or an admin. Anyone else gets 404 PRODUCT_NOT_FOUND, as for a product that does not exist.",
+        description:
+          "Its seller or an admin. Anyone else gets 404 PRODUCT_NOT_FOUND, as for a product that does not exist. A product " +
+          "an admin archived stays archived until an admin makes it active: its seller's status=active is 403 FORBIDDEN.",
       },
-      errors: ["INVALID_REQUEST", "PRODUCT_NOT_FOUND"],
+      errors: ["INVALID_REQUEST", "PRODUCT_NOT_FOUND", "FORBIDDEN"],
     })
     .input(updateInput)
     .output(updatedOutput)
@@ -68,7 +70,7 @@ export const productsRouter = router({
     .meta({
       openapi: { method: "POST", path: "/products", tags, summary: "Create a product (sellers only)" },
       successStatus: 201,
-      errors: ["FORBIDDEN", "INVALID_REQUEST"],
+      errors: ["FORBIDDEN", "INVALID_REQUEST", "QUOTA_EXCEEDED"],
     })
     .input(createInput)
     .output(createdOutput)

@@ -100,7 +100,8 @@ const priceBound = (what: string) =>
     .meta({ description: `${what === "min_price" ? "Lowest" : "Highest"} price_cents, inclusive (any currency).` })
     .optional();
 
-export const MAX_QUERY = MAX_DESCRIPTION;
+/** A search text longer than this is refused (400): LIKE costs grow with its length (see list.handler.ts). */
+export const MAX_QUERY = 100;
 
 export const listInput = z
   .object({

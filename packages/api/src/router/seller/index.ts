@@ -12,7 +12,9 @@ export const sellerRouter = router({
         path: "/seller/onboard",
         tags,
         summary: "Become a seller, at once",
-        description: "Any signed-in user who is not yet a seller. Admins moderate but do not sell: 403 FORBIDDEN.",
+        description:
+          "Any signed-in user who is not yet a seller. Admins moderate but do not sell: 403 FORBIDDEN. A user whose role an " +
+          "admin took away is 403 FORBIDDEN too, until an admin gives a role back.",
       },
       successStatus: 201,
       errors: ["FORBIDDEN", "INVALID_REQUEST", "ALREADY_SELLER"],

@@ -16,6 +16,12 @@ export interface PaymentProvider {
   /** Refunds a succeeded charge in full, once per idempotency key. */
   refund(request: RefundRequest): Promise<RefundResult>;
   /**
+   * The charge made under this idempotency key, as the processor has it now, or undefined when it made none (or no
+   * longer knows it). Reconciliation asks this about checkouts that a crash interrupted between reserving and
+   * settling: with a real processor, its "retrieve/search payments" call by our key or by the order id.
+   */
+  findCharge(idempotencyKey: string): Promise<ChargeRecord | undefined>;
+  /**
    * The event of one webhook delivery, from its raw bytes and signature header. Throws WebhookSignatureError when
    * the signature is missing, wrong or too old, and WebhookPayloadError when signed bytes are not an event.
    */
@@ -35,6 +41,9 @@ export type ChargeResult =
   | { status: "succeeded"; chargeId: string }
   | { status: "pending"; chargeId: string }
   | { status: "declined"; chargeId: string; declineCode: string; message: string };
+
+/** A charge as the processor has it now: its outcome (pending until it settles), and whether it was refunded. */
+export type ChargeRecord = ChargeResult & { refunded: boolean };
 
 export interface RefundRequest {
   chargeId: string;

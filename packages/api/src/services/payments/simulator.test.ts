@@ -114,3 +114,32 @@ describe("the payment simulator (test mode)", () => {
     }
   });
 });
+
+describe("the simulator's memory and lookups", () => {
+  it("keeps at most maxCharges charges and maxEvents undelivered events, forgetting the oldest", async () => {
+    const simulator = createPaymentSimulator({ webhookSecret: SECRET, maxCharges: 50, maxEvents: 30 });
+    const keysMade: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const key = `bounded-${i}`;
+      keysMade.push(key);
+      const made = await simulator.createCharge(charge("pm_card_visa", key));
+      if (i % 2 === 0) await simulator.refund({ chargeId: made.chargeId, orderId: "o", amountCents: 1250, currency: "USD", idempotencyKey: `refund-${i}` });
+    }
+    expect(simulator.charges()).toHaveLength(50);
+    expect(simulator.charges()[0]!.idempotencyKey).toBe("bounded-150");
+    expect(simulator.pendingEvents()).toHaveLength(30);
+    expect(await simulator.findCharge("bounded-0")).toBeUndefined();
+    expect(await simulator.findCharge("bounded-199")).toMatchObject({ status: "succeeded", refunded: false });
+    expect(await simulator.findCharge("bounded-198")).toMatchObject({ status: "succeeded", refunded: true });
+  });
+
+  it("finds a charge by its idempotency key with its outcome, also in async settlement, and nothing for an unused key", async () => {
+    const simulator = createPaymentSimulator({ webhookSecret: SECRET, settlement: "async" });
+    const paid = await simulator.createCharge(charge("pm_card_visa", "found-paid"));
+    await simulator.createCharge(charge("pm_card_insufficientFunds", "found-declined"));
+    expect(paid.status).toBe("pending");
+    expect(await simulator.findCharge("found-paid")).toEqual({ status: "succeeded", chargeId: paid.chargeId, refunded: false });
+    expect(await simulator.findCharge("found-declined")).toMatchObject({ status: "declined", declineCode: "insufficient_funds", refunded: false });
+    expect(await simulator.findCharge("never-used")).toBeUndefined();
+  });
+});

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   type ChargeRequest, type ChargeResult, type PaymentEvent, paymentEventSchema, type PaymentProvider, type RefundRequest, type RefundResult,
   UnknownPaymentMethodError, WebhookPayloadError, WebhookSignatureError,
@@ -16,6 +17,8 @@ const TEST_CARDS: Record<string, { declineCode: string; message: string } | null
 
 export interface SimulatedCharge {
   id: string;
+  /** The idempotency key it was made under. */
+  idempotencyKey: string;
   orderId: string;
   amountCents: number;
   currency: string;
@@ -32,7 +35,10 @@ export interface Delivery {
 }
 
 export interface PaymentSimulator extends PaymentProvider {
-  /** Every charge made, in order, with its outcome (a retried charge with the same idempotency key is not a second one). */
+  /**
+   * Every charge made (the last maxCharges), in order, with its outcome (a retried charge with the same idempotency
+   * key is not a second one).
+   */
   charges(): SimulatedCharge[];
   /** Events not yet delivered (or not acknowledged with a 2xx), oldest first. */
   pendingEvents(): PaymentEvent[];
@@ -60,19 +66,56 @@ export interface SimulatorOptions {
    * outcome arrives only as a webhook event (as with processors that confirm later), to exercise that path.
    */
   settlement?: "sync" | "async";
+  /**
+   * Most charges kept (with their refunds): the oldest are forgotten past it, as a processor's idempotency keys
+   * expire. findCharge then knows them no more, and a refund of one fails.
+   */
+  maxCharges?: number;
+  /** Most undelivered events kept: past it, the oldest is dropped (a processor gives up on old deliveries too). */
+  maxEvents?: number;
+  /**
+   * How long a charge or refund takes to answer (after the processor has decided), as a network round trip to a
+   * real processor would: what a crash between a checkout's reservation and its settling can fall into.
+   */
+  latencyMs?: number;
 }
+
+export const DEFAULT_MAX_CHARGES = 10_000;
+export const DEFAULT_MAX_EVENTS = 10_000;
+
+const declineOf = (paymentMethod: string) => {
+  const decline = TEST_CARDS[paymentMethod]!;
+  return { declineCode: decline.declineCode, message: decline.message };
+};
 
 const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString("hex")}`;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** The built-in payment provider: deterministic outcomes by test payment method, and signed webhook events. */
-export function createPaymentSimulator({ webhookSecret, settlement = "sync" }: SimulatorOptions): PaymentSimulator {
-  const charges: SimulatedCharge[] = [];
-  const chargesByKey = new Map<string, ChargeResult>();
-  const refundsByKey = new Map<string, RefundResult>();
+export function createPaymentSimulator({
+  webhookSecret, settlement = "sync", maxCharges = DEFAULT_MAX_CHARGES, maxEvents = DEFAULT_MAX_EVENTS, latencyMs = 0,
+}: SimulatorOptions): PaymentSimulator {
+  const answer = async <T>(result: T): Promise<T> => (latencyMs > 0 ? sleep(latencyMs, result) : result);
+  // Bounded memory (issue 16, item 9): Maps keep insertion order, so the first entry is the oldest charge.
+  const charges = new Map<string, SimulatedCharge>();
+  const chargesByKey = new Map<string, { charge: SimulatedCharge; result: ChargeResult }>();
+  const refundsByKey = new Map<string, { chargeId: string; result: RefundResult }>();
   const queue: PaymentEvent[] = [];
 
-  const emit = (type: "charge.succeeded" | "charge.failed" | "charge.refunded", charge: SimulatedCharge, declineCode?: string) =>
+  const remember = (charge: SimulatedCharge, result: ChargeResult) => {
+    charges.set(charge.id, charge);
+    chargesByKey.set(charge.idempotencyKey, { charge, result });
+    while (charges.size > maxCharges) {
+      const [oldest] = charges.values();
+      charges.delete(oldest!.id);
+      chargesByKey.delete(oldest!.idempotencyKey);
+    }
+    // Refunds of forgotten charges go with them (checked in bulk: refunds are rarer than charges).
+    if (refundsByKey.size > maxCharges) for (const [key, refund] of refundsByKey) if (!charges.has(refund.chargeId)) refundsByKey.delete(key);
+  };
+
+  const emit = (type: "charge.succeeded" | "charge.failed" | "charge.refunded", charge: SimulatedCharge, declineCode?: string) => {
+    if (queue.length >= maxEvents) queue.shift();
     queue.push({
       id: newId("evt"),
       type,
@@ -85,6 +128,7 @@ export function createPaymentSimulator({ webhookSecret, settlement = "sync" }: S
         ...(declineCode !== undefined && { decline_code: declineCode }),
       },
     });
+  };
 
   return {
     name: "simulator",
@@ -96,34 +140,44 @@ export function createPaymentSimulator({ webhookSecret, settlement = "sync" }: S
     // No await before the key is taken: two concurrent calls with one key cannot both charge.
     async createCharge(request: ChargeRequest) {
       const earlier = chargesByKey.get(request.idempotencyKey);
-      if (earlier) return earlier;
+      if (earlier) return answer(earlier.result);
       if (!Object.hasOwn(TEST_CARDS, request.paymentMethod)) throw new UnknownPaymentMethodError(request.paymentMethod);
       const decline = TEST_CARDS[request.paymentMethod]!;
-      const { orderId, amountCents, currency, paymentMethod } = request;
+      const { orderId, amountCents, currency, paymentMethod, idempotencyKey } = request;
       const charge: SimulatedCharge = {
-        id: newId("ch"), orderId, amountCents, currency, paymentMethod, status: decline ? "declined" : "succeeded", refunded: false,
+        id: newId("ch"), idempotencyKey, orderId, amountCents, currency, paymentMethod, status: decline ? "declined" : "succeeded", refunded: false,
       };
-      charges.push(charge);
       emit(decline ? "charge.failed" : "charge.succeeded", charge, decline?.declineCode);
       // In async mode the event above is the only news of the outcome.
       const result: ChargeResult =
         settlement === "async" ? { status: "pending", chargeId: charge.id }
         : decline ? { status: "declined", chargeId: charge.id, declineCode: decline.declineCode, message: decline.message }
         : { status: "succeeded", chargeId: charge.id };
-      chargesByKey.set(request.idempotencyKey, result);
-      return result;
+      remember(charge, result);
+      return answer(result);
     },
 
     async refund(request: RefundRequest) {
       const earlier = refundsByKey.get(request.idempotencyKey);
-      if (earlier) return earlier;
-      const charge = charges.find((c) => c.id === request.chargeId);
+      if (earlier) return answer(earlier.result);
+      const charge = charges.get(request.chargeId);
       if (!charge || charge.status !== "succeeded" || charge.refunded) throw new Error(`charge ${request.chargeId} cannot be refunded`);
       charge.refunded = true;
       emit("charge.refunded", charge);
       const result = { refundId: newId("re") };
-      refundsByKey.set(request.idempotencyKey, result);
-      return result;
+      refundsByKey.set(request.idempotencyKey, { chargeId: charge.id, result });
+      return answer(result);
+    },
+
+    // What the processor says now: in async mode the outcome too, once the charge exists (its event is queued).
+    async findCharge(idempotencyKey) {
+      const known = chargesByKey.get(idempotencyKey);
+      if (!known) return undefined;
+      const { charge } = known;
+      const outcome: ChargeResult =
+        charge.status === "succeeded" ? { status: "succeeded", chargeId: charge.id }
+        : { status: "declined", chargeId: charge.id, ...declineOf(charge.paymentMethod) };
+      return { ...outcome, refunded: charge.refunded };
     },
 
     parseWebhook(rawBody, header) {
@@ -140,7 +194,7 @@ export function createPaymentSimulator({ webhookSecret, settlement = "sync" }: S
       return parsed.data;
     },
 
-    charges: () => charges.map((charge) => ({ ...charge })),
+    charges: () => [...charges.values()].map((charge) => ({ ...charge })),
     pendingEvents: () => [...queue],
 
     async deliver(to) {
