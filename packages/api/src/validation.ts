@@ -55,10 +55,13 @@ function summary(code: AppCode, problems: Classified[]): string {
   const missing = problems.filter((p) => p.missing);
   if (code === "MISSING_FIELDS") return `Missing required fields: ${fields(missing)}.`;
   if (code === "INVALID_REQUEST") {
+    // API.md: the message names the fields; every field the details list, whatever code its own problem has.
     const parts: string[] = [];
     if (missing.length > 0) parts.push(`Please provide all required fields: ${fields(missing)}.`);
-    const invalid = problems.filter((p) => !p.missing && p.code === "INVALID_REQUEST");
+    const invalid = problems.filter((p) => !p.missing && p.path !== "");
     if (invalid.length > 0) parts.push(`Invalid fields: ${fields(invalid)}.`);
+    const whole = problems.find((p) => p.path === "");
+    if (whole) parts.push(whole.message);
     return `Invalid request. ${parts.join(" ")}`.trim();
   }
   const first = problems.find((p) => p.code === code)!;

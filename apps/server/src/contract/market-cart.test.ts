@@ -57,6 +57,7 @@ describe("POST /api/cart/items", () => {
     const beyond = await rest("POST", "/cart/items", { product_id: p.id, quantity: 40 });
     expectError(beyond, 400, "INVALID_REQUEST");
     expect(detailPaths(beyond)).toEqual(["quantity"]);
+    expect(beyond.body.message).toMatch(/\bquantity\b/); // API.md: the message names the field
     expect((await rest("GET", "/cart")).body.data.items[0].quantity).toBe(60);
   });
 
