@@ -152,16 +152,32 @@ describe("POST /api/products/{id}/images", () => {
     expectError(await upload(seller, productId, { raw: Buffer.from("x"), type: "multipart/form-data" }), 415, "UNSUPPORTED_MEDIA_TYPE");
   });
 
-  it("authenticates (401), then needs the seller role (403: users and admins), then the caller's own product (404)", async () => {
+  it("authenticates (401); admins, who do not upload, get 403; anyone else who is not its seller 404, as for no product at all", async () => {
     const form = () => imageForm(png());
+    const imagesBefore = (await call(server.url, "GET", `/api/products/${productId}`)).body.data.images;
     expectError(await upload(undefined, productId, form()), 401, "INVALID_TOKEN");
     expectError(await upload("not-a-token", "no-such-product", form()), 401, "INVALID_TOKEN");
-    expectError(await upload(buyer, productId, form()), 403, "FORBIDDEN");
     expectError(await upload(admin, productId, form()), 403, "FORBIDDEN");
-    expectError(await upload(buyer, productId, { raw: Buffer.from("{}"), type: "application/json" }), 403, "FORBIDDEN");
-    expectError(await upload(otherSeller, productId, form()), 404, "PRODUCT_NOT_FOUND");
+    // API-MARKET.md: on an existing product, anyone who is not its seller (or an admin) gets 404 PRODUCT_NOT_FOUND from
+    // the write routes, the same answer as for a product that does not exist: a buyer as much as another seller.
+    for (const stranger of [buyer, otherSeller]) {
+      expectError(await upload(stranger, productId, form()), 404, "PRODUCT_NOT_FOUND");
+      expectError(await upload(stranger, randomUUID(), form()), 404, "PRODUCT_NOT_FOUND");
+    }
+    // Validation comes before existence (API.md), for everyone alike: a body that is not multipart is 415.
+    expectError(await upload(buyer, productId, { raw: Buffer.from("{}"), type: "application/json" }), 415, "UNSUPPORTED_MEDIA_TYPE");
+    expectError(await upload(buyer, randomUUID(), { raw: Buffer.from("{}"), type: "application/json" }), 415, "UNSUPPORTED_MEDIA_TYPE");
     expectError(await upload(seller, randomUUID(), form()), 404, "PRODUCT_NOT_FOUND");
     expectError(await upload(seller, "%E0%A4%A", form()), 400, "INVALID_REQUEST");
+    expect((await call(server.url, "GET", `/api/products/${productId}`)).body.data.images).toEqual(imagesBefore);
+  });
+
+  it("gives 404 to a former seller whose role an admin changed, even on their own product", async () => {
+    const former = await onboardedSeller("Closed shop");
+    const product = await newProduct(former);
+    const { user_id } = (await call(server.url, "GET", "/api/me", { token: former })).body.data;
+    expectSuccess(await call(server.url, "PATCH", `/api/admin/users/${user_id}`, { token: admin, json: { role: "user" } }));
+    expectError(await upload(former, product, imageForm(png())), 404, "PRODUCT_NOT_FOUND");
   });
 
   it("routes first: 405 with Allow for other methods, 404 for unknown paths, and answers on a trailing slash", async () => {

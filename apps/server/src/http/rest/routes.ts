@@ -83,7 +83,8 @@ export const httpRoutes: RestRoute[] = [
       tags: ["products"],
       summary: "Upload an image of your product (multipart/form-data, file field `image`)",
       description:
-        "Its seller only (admins and users: 403). PNG, JPEG or WebP, recognised by content, not by name; up to and " +
+        "Its seller only: admins get 403 FORBIDDEN, anyone else 404 PRODUCT_NOT_FOUND, as for a product that does not " +
+        "exist. PNG, JPEG or WebP, recognised by content, not by name; up to and " +
         "including 5 MiB (the 1 MiB JSON limit does not apply); at most 8 images per product.",
     },
     successStatus: 201,
