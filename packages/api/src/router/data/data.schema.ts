@@ -13,7 +13,9 @@ export const keySchema = z
   }, "Key must be 1–255 characters with no control characters.")
   .meta({ description: "1–255 characters, no control characters. Percent-encoded in paths (a `/` as %2F)." });
 
-export const valueSchema = withoutNul(z.string())
+/** Any string, NUL included (stored so that it reads back exactly on every database: ./stored-value.ts). */
+export const valueSchema = z
+  .string()
   .refine((value) => Buffer.byteLength(value, "utf8") <= MAX_VALUE_BYTES, "Value must be at most 64 KiB in UTF-8.")
   .meta({ description: "Any string of at most 64 KiB (UTF-8 bytes)." });
 
