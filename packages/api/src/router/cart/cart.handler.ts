@@ -1,7 +1,7 @@
 import type { Executor, Transaction } from "@tessera/db";
 import { AppError, success } from "../../envelope.ts";
 import type { AuthedCall as Call, AuthedContext as Authed } from "../../trpc.ts";
-import { type addInput, type Cart, MAX_QUANTITY, type productInput, type setInput } from "./cart.schema.ts";
+import { type addInput, type Cart, MAX_CART_LINES, MAX_QUANTITY, type productInput, type setInput } from "./cart.schema.ts";
 
 // Product ids are what randomUUID() makes; anything else names no product (and never reaches a query).
 const PRODUCT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -74,6 +74,25 @@ function checkQuantity(quantity: number, stock: number) {
 }
 
 /**
+ * After a line was written: the cart holds at most MAX_CART_LINES lines, which keeps its totals exact (cart.schema.ts).
+ * The user's row is locked first (a no-op update; SQLite has one writer anyway), so that two concurrent additions of
+ * new lines cannot both count the lines before the other's insert on PostgreSQL.
+ */
+async function checkLineCount(tx: Transaction, userId: string) {
+  await tx.updateTable("users").set((eb) => ({ is_active: eb.ref("is_active") })).where("id", "=", userId).execute();
+  const { lines } = await tx
+    .selectFrom("cart_lines")
+    .select((eb) => eb.fn.countAll<number>().as("lines"))
+    .where("user_id", "=", userId)
+    .executeTakeFirstOrThrow();
+  if (Number(lines) > MAX_CART_LINES) {
+    throw new AppError("INVALID_REQUEST", `Invalid request. Invalid fields: product_id (a cart holds at most ${MAX_CART_LINES} products).`, {
+      details: [{ path: "product_id", message: `Your cart holds ${MAX_CART_LINES} products already: check out or remove one first.` }],
+    });
+  }
+}
+
+/**
  * Adds units, merging with the product's line. The merge is one upsert that increments in the database, inside
  * a transaction that the checks roll back: two concurrent additions cannot both pass the 99 limit.
  */
@@ -88,6 +107,7 @@ export async function addItem({ ctx, input }: Call<typeof addInput>) {
       .returning("quantity")
       .executeTakeFirstOrThrow();
     checkQuantity(line.quantity, product.stock);
+    await checkLineCount(tx, userId);
   });
   return success(await readCart(ctx.services.db.kysely, userId), "Item added to cart.");
 }
@@ -104,6 +124,7 @@ export async function setItem({ ctx, input }: Call<typeof setInput>) {
       .values({ user_id: userId, product_id: product.id, quantity: input.quantity, created_at: new Date() })
       .onConflict((conflict) => conflict.columns(["user_id", "product_id"]).doUpdateSet({ quantity: input.quantity }))
       .execute();
+    await checkLineCount(tx, userId);
   });
   return success(await readCart(ctx.services.db.kysely, userId), "Cart updated.");
 }

@@ -14,10 +14,12 @@ export const MAX_DESCRIPTION = 10_000;
 export const MAX_CATEGORIES = 10;
 export const MAX_CATEGORY = 50;
 /**
- * Upper bounds the contract leaves open. Both columns are 32-bit integers on PostgreSQL; a price of at most
- * 100,000,000 minor units (1,000,000.00 in a two-decimal currency) leaves room for a cart's totals.
+ * Upper bounds the contract leaves open. Prices are 64-bit columns; 10^12 minor units (10,000,000,000.00 in a
+ * two-decimal currency) keeps every total exact in a JavaScript number: a line is at most 99 × 10^12, and a cart
+ * (so any order) holds at most MAX_CART_LINES lines, chosen so that all of them together stay below 2^53
+ * (see cart.schema.ts).
  */
-export const MAX_PRICE_CENTS = 100_000_000;
+export const MAX_PRICE_CENTS = 1_000_000_000_000;
 export const MAX_STOCK = 1_000_000;
 
 /** ISO 4217 codes as the runtime's ICU data knows them (Node ships the full data). */
