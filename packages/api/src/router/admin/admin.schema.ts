@@ -14,9 +14,9 @@ const role = z.enum(ROLES, { error: `Role must be one of: ${ROLES.join(", ")}.` 
 /** The id travels in the path; any string is accepted and one that names no user is USER_NOT_FOUND. */
 const userId = z.string().meta({ description: "The user's user_id." });
 
-/** Query parameters are text: the filter is the text "true" or "false", on both surfaces alike. */
+/** A boolean; REST's query string carries it as the text `true` or `false` (apps/server's REST input reads it). */
 const activeFilter = z
-  .enum(["true", "false"], { error: "is_active must be true or false." })
+  .boolean({ error: "is_active must be true or false." })
   .meta({ description: "Only active (true) or deactivated (false) users." });
 
 export const MAX_USER_QUERY = 254;

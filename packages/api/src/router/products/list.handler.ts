@@ -44,7 +44,7 @@ export async function listProducts({ ctx, input }: { ctx: Context; input: z.infe
   }
   if (input.min_price !== undefined) query = query.where("price_cents", ">=", input.min_price);
   if (input.max_price !== undefined) query = query.where("price_cents", "<=", input.max_price);
-  if (input.in_stock === "true") query = query.where("stock", ">", 0);
+  if (input.in_stock === true) query = query.where("stock", ">", 0);
   const { q } = input;
   if (q) query = query.where((eb) => containsText(eb, ["name_search", "description_search"], q));
   const after = decodePosition(input.cursor, input.sort, key);

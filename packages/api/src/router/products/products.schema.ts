@@ -92,9 +92,9 @@ export const updateInput = z.object({
   status: status.meta({ description: "`archived` takes the product out of the catalog; `active` puts it back." }).optional(),
 });
 
-/** Query fields are text: the boolean filter is the text "true" or "false" (see admin's is_active). */
+/** A boolean; REST's query string carries it as the text `true` or `false` (apps/server's REST input reads it). */
 const inStock = z
-  .enum(["true", "false"], { error: "in_stock must be true or false." })
+  .boolean({ error: "in_stock must be true or false." })
   .meta({ description: "`true`: only products with stock > 0; `false`: no restriction." });
 
 const priceBound = (what: string) =>
