@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trpcClient } from "../testing/clients.ts";
 import { call, expectError, expectSuccess, login, type Reply, uniqueName, userWithSession } from "../testing/http.ts";
 import { imageForm, jpeg, png, webp } from "../testing/images.ts";
+import { documentedFetch, expectDocumented } from "../testing/openapi-check.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
 import { createSuperuser } from "@tessera/api";
 
@@ -34,7 +35,7 @@ async function newProduct(token = seller): Promise<string> {
 async function upload(token: string | undefined, product: string, body: FormData | { raw: Buffer; type: string }): Promise<Reply> {
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const init = body instanceof FormData ? { body } : { body: body.raw, headers: { ...headers, "content-type": body.type } };
-  const res = await fetch(`${server.url}/api/products/${product}/images`, { method: "POST", headers, ...init });
+  const res = await documentedFetch(server.url, `/api/products/${product}/images`, { method: "POST", headers, ...init });
   const text = await res.text();
   let parsed: unknown;
   try {
@@ -70,7 +71,7 @@ describe("POST /api/products/{id}/images", () => {
     const reply = await upload(seller, product, imageForm(bytes, { filename: "photo.gif", type: "text/plain" }));
     expectSuccess(reply, 201);
     expect(reply.body).toEqual({ status: "success", message: "Image uploaded.", data: { image_id: expect.any(String), url: `/api/images/${reply.body.data.image_id}` } });
-    const res = await fetch(`${server.url}${reply.body.data.url}`);
+    const res = await documentedFetch(server.url, `${reply.body.data.url}`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe(type);
     expect(res.headers.get("etag")).toBe(`"${sha256(bytes)}"`);
@@ -93,7 +94,7 @@ describe("POST /api/products/{id}/images", () => {
     }
     const shown = await call(server.url, "GET", `/api/products/${product}`);
     expect(shown.body.data.images.map((image: { image_id: string }) => image.image_id)).toEqual(uploaded);
-    const big = await fetch(`${server.url}/api/images/${uploaded[0]}`);
+    const big = await documentedFetch(server.url, `/api/images/${uploaded[0]}`);
     expect(Buffer.from(await big.arrayBuffer()).equals(exact)).toBe(true);
     expectError(await upload(seller, product, imageForm(png())), 409, "TOO_MANY_IMAGES");
     // Deleting one makes room again.
@@ -129,6 +130,7 @@ describe("POST /api/products/{id}/images", () => {
       // Past 5 MiB, but the whole body stays under what the route reads at most: the file's own count must stop it.
       req.write(png([4, 4, 4, 255], MAX + 16 * 1024)); // and the request is never ended
     });
+    await expectDocumented(server.url, "POST", `/api/products/${productId}/images`, reply);
     expectError(reply, 413, "IMAGE_TOO_LARGE");
     expect(storedFiles()).toEqual(before);
   });
@@ -186,7 +188,7 @@ describe("POST /api/products/{id}/images", () => {
     expect(reply.headers.get("allow")).toBe("POST");
     expectError(await call(server.url, "PUT", `/api/images/${randomUUID()}`), 405, "METHOD_NOT_ALLOWED");
     expectError(await call(server.url, "GET", `/api/products/${productId}/images/x/y`), 404, "NOT_FOUND");
-    const res = await fetch(`${server.url}/api/products/${productId}/images/`, { method: "POST", headers: { authorization: `Bearer ${seller}` }, body: imageForm(png()) });
+    const res = await documentedFetch(server.url, `/api/products/${productId}/images/`, { method: "POST", headers: { authorization: `Bearer ${seller}` }, body: imageForm(png()) });
     expect(res.status).toBe(201);
   });
 });
@@ -201,22 +203,22 @@ describe("GET /api/images/{image_id}", () => {
   it("answers If-None-Match with 304 and no body, HEAD with the headers only", async () => {
     const etag = `"${sha256(bytes)}"`;
     for (const condition of [etag, `W/${etag}`, `"other", ${etag}`, "*"]) {
-      const res = await fetch(`${server.url}/api/images/${imageId}`, { headers: { "if-none-match": condition } });
+      const res = await documentedFetch(server.url, `/api/images/${imageId}`, { headers: { "if-none-match": condition } });
       expect(res.status, condition).toBe(304);
       expect(res.headers.get("etag")).toBe(etag);
       expect(await res.text()).toBe("");
     }
-    const changed = await fetch(`${server.url}/api/images/${imageId}`, { headers: { "if-none-match": '"something-else"' } });
+    const changed = await documentedFetch(server.url, `/api/images/${imageId}`, { headers: { "if-none-match": '"something-else"' } });
     expect(changed.status).toBe(200);
     expect(Buffer.from(await changed.arrayBuffer()).equals(bytes)).toBe(true);
-    const head = await fetch(`${server.url}/api/images/${imageId}/`, { method: "HEAD" });
+    const head = await documentedFetch(server.url, `/api/images/${imageId}/`, { method: "HEAD" });
     expect(head.status).toBe(200);
     expect(head.headers.get("content-type")).toBe("image/png");
     expect(head.headers.get("content-length")).toBe(String(bytes.length));
   });
 
   it("needs no token (and ignores a bad one), and is 404 IMAGE_NOT_FOUND for unknown ids, as JSON", async () => {
-    const res = await fetch(`${server.url}/api/images/${imageId}`, { headers: { authorization: "Bearer garbage" } });
+    const res = await documentedFetch(server.url, `/api/images/${imageId}`, { headers: { authorization: "Bearer garbage" } });
     expect(res.status).toBe(200);
     for (const id of [randomUUID(), "nope"]) {
       const reply = await call(server.url, "GET", `/api/images/${id}`);

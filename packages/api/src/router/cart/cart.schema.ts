@@ -41,11 +41,11 @@ export const cartSchema = z.object({
       quantity: z.number().int().min(1).max(MAX_QUANTITY),
       line_total_cents: z.number().int().min(0),
       available: z.boolean().meta({ description: "The product is active and its stock covers the quantity." }),
-    }),
-  ),
+    }).meta({ id: "CartItem" }),
+  ).meta({ description: `At most ${MAX_CART_LINES} lines.` }),
   subtotal_cents: z.number().int().min(0).meta({ description: "Sum of every line's total, available or not." }),
   currency: z.string().meta({ description: "The cart's one currency (ISO 4217); USD while the cart is empty." }),
-});
+}).meta({ id: "Cart" });
 
 export type Cart = z.infer<typeof cartSchema>;
 
