@@ -19,7 +19,7 @@ export {
   type Services,
 } from "./services/index.ts";
 export {
-  AppError, errorEnvelope, errorEnvelopeSchema, toErrorEnvelope, httpStatusOf, type AppCode, type ErrorEnvelope,
+  AppError, DETAIL_CODES, errorEnvelope, errorEnvelopeSchema, toErrorEnvelope, httpStatusOf, type AppCode, type ErrorEnvelope,
 } from "./envelope.ts";
 export { inputValidationError } from "./validation.ts";
 export { authorizeImageUpload, imageForRead, productForUpload, storeImage } from "./router/products/images.handler.ts";

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import type { AppCode, FieldProblem } from "./envelope.ts";
 import { AppError } from "./envelope.ts";
 
@@ -55,10 +55,13 @@ function summary(code: AppCode, problems: Classified[]): string {
   const missing = problems.filter((p) => p.missing);
   if (code === "MISSING_FIELDS") return `Missing required fields: ${fields(missing)}.`;
   if (code === "INVALID_REQUEST") {
+    // API.md: the message names the fields; every field the details list, whatever code its own problem has.
     const parts: string[] = [];
     if (missing.length > 0) parts.push(`Please provide all required fields: ${fields(missing)}.`);
-    const invalid = problems.filter((p) => !p.missing && p.code === "INVALID_REQUEST");
+    const invalid = problems.filter((p) => !p.missing && p.path !== "");
     if (invalid.length > 0) parts.push(`Invalid fields: ${fields(invalid)}.`);
+    const whole = problems.find((p) => p.path === "");
+    if (whole) parts.push(whole.message);
     return `Invalid request. ${parts.join(" ")}`.trim();
   }
   const first = problems.find((p) => p.code === code)!;
@@ -83,3 +86,30 @@ export const withoutNul = <T extends z.ZodString>(schema: T) =>
 
 /** Length in Unicode code points, as API.md counts "characters". */
 export const codePoints = (value: string) => [...value].length;
+
+/**
+ * The patterns of the rules below, as the OpenAPI document states them (JSON Schema 2020-12: ECMA-262 regular
+ * expressions, read with the u flag). JSON Schema's minLength/maxLength count code points, as API.md does.
+ */
+export const PATTERNS = {
+  /** No U+0000. */
+  noNul: String.raw`^[^\u0000]*$`,
+  /** No U+0000, and something other than white space (what `trim() !== ""` accepts: \s is the same set). */
+  notBlank: String.raw`^[^\u0000]*[^\s\u0000][^\u0000]*$`,
+} as const;
+
+/**
+ * A text field whose rules are lengths in code points, "not blank" and "no NUL": checked by its refinements, and
+ * stated to the document by the same numbers (minLength, maxLength, pattern), so the two cannot drift apart.
+ */
+export function text(rules: { max?: number; notBlank?: boolean; message: string; description?: string }) {
+  const { max, notBlank = false } = rules;
+  return withoutNul(z.string())
+    .refine((value) => (!notBlank || value.trim() !== "") && (max === undefined || codePoints(value) <= max), rules.message)
+    .meta({
+      ...(notBlank && { minLength: 1 }),
+      ...(max !== undefined && { maxLength: max }),
+      pattern: notBlank ? PATTERNS.notBlank : PATTERNS.noNul,
+      ...(rules.description !== undefined && { description: rules.description }),
+    });
+}

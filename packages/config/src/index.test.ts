@@ -79,7 +79,7 @@ describe("loadConfig", () => {
 
   it("reads the marketplace limits, with their defaults", () => {
     expect(loadConfig({ DATA_DIR: freshDir() }, freshDir()).market).toEqual({
-      searchScanRows: 1000, searchScanBytes: 256 * 1024, cartMaxLines: 100, sellerMaxProducts: 1000,
+      searchScanRows: 1000, searchScanBytes: 256 * 1024, cartMaxLines: 90, sellerMaxProducts: 1000,
     });
     const set = loadConfig({ DATA_DIR: freshDir(), CART_MAX_LINES: "7", SELLER_MAX_PRODUCTS: "9", CATALOG_SEARCH_SCAN_ROWS: "50", CATALOG_SEARCH_SCAN_BYTES: "4096" }, freshDir());
     expect(set.market).toEqual({ searchScanRows: 50, searchScanBytes: 4096, cartMaxLines: 7, sellerMaxProducts: 9 });

@@ -60,7 +60,8 @@ const envSchema = z.object({
   // Marketplace limits (SECURITY.md, "Limits").
   CATALOG_SEARCH_SCAN_ROWS: integer(1, 100_000).default(1000),
   CATALOG_SEARCH_SCAN_BYTES: integer(1024).default(256 * 1024),
-  CART_MAX_LINES: integer(1, 10_000).default(100),
+  // At most 90: 90 lines × 99 units × a price of 10^12 stays below 2^53, so totals are exact (MAX_CART_LINES, cart.schema.ts).
+  CART_MAX_LINES: integer(1, 90).default(90),
   SELLER_MAX_PRODUCTS: integer(1).default(1000),
   // Payments: no default in prod (see paymentProblems).
   PAYMENT_PROVIDER: z.enum(PAYMENT_PROVIDERS).optional(),

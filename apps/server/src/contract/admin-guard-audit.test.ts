@@ -36,7 +36,7 @@ describe("admin.* over tRPC", () => {
   it("serves every admin procedure to an admin and refuses everyone else with the same codes as REST", async () => {
     const { trpc, id } = await newAdmin();
     const someone = await userWithSession(server.url);
-    const list = await trpc.admin.users.list.query({ q: someone.input.username, is_active: "true" });
+    const list = await trpc.admin.users.list.query({ q: someone.input.username, is_active: true });
     expect(list.data.items.map((u) => u.user_id)).toEqual([someone.data.user_id]);
     expect((await trpc.admin.users.get.query({ user_id: someone.data.user_id })).data.counts.active_sessions).toBe(1);
     expect((await trpc.admin.users.update.mutate({ user_id: someone.data.user_id, role: "seller" })).data.role).toBe("seller");

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/server.ts";
 import {
-  call, detailPaths, expectError, expectSuccess, login, me, type Reply, type TokenPair, sleep, userWithSession,
+  call, decodeJwt, detailPaths, expectError, expectSuccess, login, me, type Reply, type TokenPair, sleep, userWithSession,
 } from "../testing/http.ts";
 
 let server: TestServer;
@@ -44,6 +44,24 @@ describe("POST /api/token/refresh: rotation", () => {
       seen.add(current.refresh_token);
     }
     expectSuccess(await me(server.url, current.access_token));
+  });
+
+  it("answers a new access token even within the same second as the one it replaces (each carries its own jti)", async () => {
+    // A refresh right after a login usually lands in the login's second: same user, session, iat and exp. Take such a
+    // pair (a few tries, in case a second boundary falls between them) and compare.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const { tokens } = await userWithSession(server.url);
+      const pair = expectNewPair(await refreshWith(tokens.refresh_token));
+      const [before, after] = [decodeJwt(tokens.access_token).payload, decodeJwt(pair.access_token).payload];
+      if (before.iat !== after.iat) continue;
+      expect(after.sid).toBe(before.sid);
+      expect(pair.access_token).not.toBe(tokens.access_token);
+      expect(after.jti).toEqual(expect.any(String));
+      expect(after.jti).not.toBe(before.jti);
+      expectSuccess(await me(server.url, pair.access_token));
+      return;
+    }
+    throw new Error("no login and refresh fell within one second in 5 tries");
   });
 
   it("ignores unknown body fields", async () => {

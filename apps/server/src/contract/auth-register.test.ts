@@ -193,6 +193,8 @@ describe("POST /api/register: several failing fields", () => {
     const reply = await register(input);
     expectError(reply, 400, code);
     expect([...new Set(detailPaths(reply))].sort()).toEqual([...paths].sort());
+    // API.md: an INVALID_REQUEST message names the fields, all of them, whatever code each one's own problem has.
+    if (code === "INVALID_REQUEST") for (const path of paths) expect(reply.body.message).toContain(path);
   });
 
   it("validates before checking uniqueness (a taken username with a bad password is 400)", async () => {

@@ -42,6 +42,24 @@ describe("key-value data over REST", () => {
     expect(over).toMatchObject({ status: 400, body: { code: "INVALID_VALUE", details: [{ path: "value" }] } });
   });
 
+  it("stores any string as the value, U+0000 and lone surrogates included, and answers it back exactly", async () => {
+    const values = ["a\u0000b", "\u0000".repeat(64 * 1024), "lone \uD800 surrogate", '"looks like \\u0000 JSON"'];
+    for (const [i, value] of values.entries()) {
+      expect((await alice("POST", "/api/data", { key: `exact/${i}`, value })).status).toBe(201);
+      const read = await alice("GET", path(`exact/${i}`));
+      expect(read.status).toBe(200);
+      expect(read.body.data.value === value, `value ${i} read back as sent`).toBe(true);
+    }
+    const listed = await alice("GET", `/api/data?prefix=${encodeURIComponent("exact/")}&limit=100`);
+    expect(listed.body.data.items.map((item: { value: string }) => item.value)).toEqual(values);
+    expect((await alice("PUT", path("exact/0"), { value: "\u0000\u0000" })).status).toBe(200);
+    expect((await alice("GET", path("exact/0"))).body.data.value).toBe("\u0000\u0000");
+    // Over tRPC too: the same procedure.
+    const client = trpcClient(server.url, aliceToken);
+    await client.data.create.mutate({ key: "exact/trpc", value: "x\u0000y" });
+    expect((await client.data.get.query({ key: "exact/trpc" })).data.value).toBe("x\u0000y");
+  });
+
   it("answers each error code of the contract", async () => {
     await alice("POST", "/api/data", { key: "taken", value: "v" });
     const cases: [Promise<{ status: number; body: any }>, number, string][] = [

@@ -3,7 +3,7 @@ import { validate } from "@readme/openapi-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/server.ts";
 import {
-  call, expectError, expectJsonEnvelope, expectNoLeak, expectSuccess, newUser, rawRequest, type Reply, userWithSession,
+  call, expectError, expectJsonEnvelope, expectNoLeak, expectSuccess, me, newUser, rawRequest, type Reply, userWithSession,
 } from "../testing/http.ts";
 
 let server: TestServer;
@@ -117,6 +117,45 @@ describe("routing: trailing slash, 404, 405", () => {
     // With a valid token the malformed body is then reported.
     const { tokens } = await userWithSession(server.url);
     expectError(await call(server.url, "POST", "/api/logout", { raw: "{oops", token: tokens.access_token }), 400, "INVALID_REQUEST");
+  });
+});
+
+describe("routing on the probes and HEAD (API.md: 405 with Allow on every known path; HEAD where GET is)", () => {
+  it.each(["/healthz", "/readyz", "/healthz/", "/readyz/"])("405 METHOD_NOT_ALLOWED with Allow: GET, HEAD for other methods on %s", async (path) => {
+    for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
+      for (const auth of [{}, { token }]) {
+        const reply = await call(server.url, method, path, { ...auth, raw: method === "DELETE" ? undefined : "{}" });
+        expectError(reply, 405, "METHOD_NOT_ALLOWED");
+        expect(reply.headers.get("allow")).toBe("GET, HEAD");
+        expect(reply.headers.get("x-request-id")).toMatch(UUID);
+      }
+    }
+    for (const method of ["GET", "HEAD"]) expect((await call(server.url, method, path)).status).toBe(200);
+  });
+
+  it("answers HEAD like GET, without the body, on every kind of route", async () => {
+    const { tokens } = await userWithSession(server.url);
+    for (const [path, auth, status] of [
+      ["/api/me", tokens.access_token, 200], ["/api/me/", tokens.access_token, 200], ["/api/me", undefined, 401],
+      ["/api/tasks", tokens.access_token, 200], ["/api/data/no-such-key", tokens.access_token, 404], ["/api/products?limit=1", undefined, 200],
+      ["/api/products?limit=0", undefined, 400], ["/api/categories", undefined, 200], ["/api/images/nothing", undefined, 404],
+      ["/healthz", undefined, 200],
+    ] as const) {
+      const head = await call(server.url, "HEAD", path, { token: auth });
+      const get = await call(server.url, "GET", path, { token: auth });
+      expect({ path, head: head.status, get: get.status }).toEqual({ path, head: status, get: status });
+      expect(head.text).toBe("");
+      expect(head.headers.get("content-type")).toBe(get.headers.get("content-type"));
+    }
+  });
+
+  it("400 INVALID_REQUEST on POST /api/logout for a body that is not a JSON object, once the token is valid", async () => {
+    for (const raw of ["{oops", "[1]", "\"text\"", "42"]) {
+      const { tokens } = await userWithSession(server.url);
+      const reply = await call(server.url, "POST", "/api/logout", { raw, token: tokens.access_token });
+      expectError(reply, 400, "INVALID_REQUEST");
+      expectSuccess(await me(server.url, tokens.access_token)); // refused, so not logged out
+    }
   });
 });
 

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, detailPaths, expectError, expectSuccess } from "../testing/http.ts";
-import { type Account, as, buyerAccount, createProduct, sellerAccount } from "../testing/market.ts";
+import { type Account, as, buyerAccount, checkout, createProduct, sellerAccount } from "../testing/market.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
 
 let server: TestServer;
@@ -57,6 +57,7 @@ describe("POST /api/cart/items", () => {
     const beyond = await rest("POST", "/cart/items", { product_id: p.id, quantity: 40 });
     expectError(beyond, 400, "INVALID_REQUEST");
     expect(detailPaths(beyond)).toEqual(["quantity"]);
+    expect(beyond.body.message).toMatch(/\bquantity\b/); // API.md: the message names the field
     expect((await rest("GET", "/cart")).body.data.items[0].quantity).toBe(60);
   });
 
@@ -116,6 +117,34 @@ describe("PUT and DELETE /api/cart/items/{product_id}, DELETE /api/cart", () => 
     const emptied = await rest("DELETE", "/cart/");
     expectSuccess(emptied);
     expect(emptied.body).toEqual({ status: "success", message: "Cart emptied.", data: { items: [], subtotal_cents: 0, currency: "USD" } });
+  });
+
+  it("keeps totals exact at the largest prices: 90 lines of 99 units at 10^12 cents; a 91st line is refused", async () => {
+    const PRICE = 1_000_000_000_000;
+    const buyer = await buyerAccount(server);
+    const rest = as(server, buyer.token);
+    const products = await Promise.all(Array.from({ length: 91 }, () => createProduct(server, shop.id, { priceCents: PRICE, stock: 99 })));
+    for (const p of products.slice(0, 90)) expectSuccess(await rest("PUT", `/cart/items/${p.id}`, { quantity: 99 }));
+    const cart = (await rest("GET", "/cart")).body.data;
+    expect(cart.items).toHaveLength(90);
+    expect(cart.items.every((line: { line_total_cents: number }) => line.line_total_cents === 99 * PRICE)).toBe(true);
+    expect(cart.subtotal_cents).toBe(8_910_000_000_000_000); // 90 × 99 × 10^12, below 2^53: exact
+    for (const refused of [
+      await rest("POST", "/cart/items", { product_id: products[90]!.id, quantity: 1 }),
+      await rest("PUT", `/cart/items/${products[90]!.id}`, { quantity: 1 }),
+    ]) {
+      // CART_MAX_LINES (at most 90, its default): the cart's line limit.
+      expectError(refused, 409, "QUOTA_EXCEEDED");
+      expect(detailPaths(refused)).toEqual(["items"]);
+    }
+    expect((await rest("GET", "/cart")).body.data.items).toHaveLength(90);
+    // Checkout: one order of the 90 lines, its total exact as well.
+    const placed = await checkout(server, buyer.token);
+    expectSuccess(placed, 201);
+    const [order] = placed.body.data.orders;
+    expect(order.total_cents).toBe(8_910_000_000_000_000);
+    expect(order.items.every((item: { unit_price_cents: number; line_total_cents: number }) => item.unit_price_cents === PRICE && item.line_total_cents === 99 * PRICE)).toBe(true);
+    expect((await rest("GET", `/orders/${order.id}`)).body.data.total_cents).toBe(8_910_000_000_000_000);
   });
 
   it("answers 405 with Allow for a wrong method on a cart path", async () => {

@@ -88,6 +88,33 @@ describe("products over REST", () => {
     expectError(await api("POST", "/products", { token: seller, raw: "[1]" }), 400, "INVALID_REQUEST");
   });
 
+  it("takes price_cents up to 10^12 and answers it exactly; beyond is 400 INVALID_REQUEST naming the field", async () => {
+    const TRILLION = 1_000_000_000_000;
+    for (const price of [100_000_001, 2 ** 32 + 1, TRILLION - 1, TRILLION]) {
+      const product = await create(seller, { name: `Price ${price}`, price_cents: price, categories: ["dear"] });
+      expect(product.price_cents).toBe(price);
+      expect((await api("GET", `/products/${product.id}`)).body.data.price_cents).toBe(price);
+    }
+    const cheap = await create(seller, { name: "Then dearer", price_cents: 1 });
+    const patched = await api("PATCH", `/products/${cheap.id}`, { token: seller, json: { price_cents: TRILLION } });
+    expectSuccess(patched);
+    expect(patched.body.data.price_cents).toBe(TRILLION);
+    // The catalog filters and sorts on the 64-bit column.
+    const listed = await api("GET", `/products?category=dear&min_price=${TRILLION - 1}&sort=-price&limit=10`);
+    expect(listed.body.data.items.map((p: { price_cents: number }) => p.price_cents)).toEqual([TRILLION, TRILLION - 1]);
+    for (const [method, path, body] of [
+      ["POST", "/products", { name: "Too dear", price_cents: TRILLION + 1 }],
+      ["PATCH", `/products/${cheap.id}`, { price_cents: TRILLION + 1 }],
+      ["PUT", `/products/${cheap.id}`, { price_cents: 2 ** 53 }],
+    ] as const) {
+      const refused = await api(method, path, { token: seller, json: body });
+      expectError(refused, 400, "INVALID_REQUEST");
+      expect(new Set(detailPaths(refused))).toEqual(new Set(["price_cents"]));
+      expect(refused.body.message).toContain("price_cents");
+    }
+    expect((await api("GET", `/products/${cheap.id}`)).body.data.price_cents).toBe(TRILLION);
+  });
+
   it("GET /api/products/{id}: anyone sees active products; archived ones only their seller and admins", async () => {
     const product = await create(seller, { name: "Archivable", price_cents: 100 });
     for (const token of [undefined, buyer]) expectSuccess(await api("GET", `/products/${product.id}`, { token }));

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trpcClient } from "../testing/clients.ts";
 import { call, expectError, expectSuccess, login, type Reply, uniqueName, userWithSession } from "../testing/http.ts";
 import { imageForm, jpeg, png, webp } from "../testing/images.ts";
+import { documentedFetch, expectDocumented } from "../testing/openapi-check.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
 import { createSuperuser } from "@tessera/api";
 
@@ -34,7 +35,7 @@ async function newProduct(token = seller): Promise<string> {
 async function upload(token: string | undefined, product: string, body: FormData | { raw: Buffer; type: string }): Promise<Reply> {
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const init = body instanceof FormData ? { body } : { body: body.raw, headers: { ...headers, "content-type": body.type } };
-  const res = await fetch(`${server.url}/api/products/${product}/images`, { method: "POST", headers, ...init });
+  const res = await documentedFetch(server.url, `/api/products/${product}/images`, { method: "POST", headers, ...init });
   const text = await res.text();
   let parsed: unknown;
   try {
@@ -70,7 +71,7 @@ describe("POST /api/products/{id}/images", () => {
     const reply = await upload(seller, product, imageForm(bytes, { filename: "photo.gif", type: "text/plain" }));
     expectSuccess(reply, 201);
     expect(reply.body).toEqual({ status: "success", message: "Image uploaded.", data: { image_id: expect.any(String), url: `/api/images/${reply.body.data.image_id}` } });
-    const res = await fetch(`${server.url}${reply.body.data.url}`);
+    const res = await documentedFetch(server.url, `${reply.body.data.url}`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe(type);
     expect(res.headers.get("etag")).toBe(`"${sha256(bytes)}"`);
@@ -93,7 +94,7 @@ describe("POST /api/products/{id}/images", () => {
     }
     const shown = await call(server.url, "GET", `/api/products/${product}`);
     expect(shown.body.data.images.map((image: { image_id: string }) => image.image_id)).toEqual(uploaded);
-    const big = await fetch(`${server.url}/api/images/${uploaded[0]}`);
+    const big = await documentedFetch(server.url, `/api/images/${uploaded[0]}`);
     expect(Buffer.from(await big.arrayBuffer()).equals(exact)).toBe(true);
     expectError(await upload(seller, product, imageForm(png())), 409, "TOO_MANY_IMAGES");
     // Deleting one makes room again.
@@ -129,6 +130,7 @@ describe("POST /api/products/{id}/images", () => {
       // Past 5 MiB, but the whole body stays under what the route reads at most: the file's own count must stop it.
       req.write(png([4, 4, 4, 255], MAX + 16 * 1024)); // and the request is never ended
     });
+    await expectDocumented(server.url, "POST", `/api/products/${productId}/images`, reply);
     expectError(reply, 413, "IMAGE_TOO_LARGE");
     expect(storedFiles()).toEqual(before);
   });
@@ -152,16 +154,32 @@ describe("POST /api/products/{id}/images", () => {
     expectError(await upload(seller, productId, { raw: Buffer.from("x"), type: "multipart/form-data" }), 415, "UNSUPPORTED_MEDIA_TYPE");
   });
 
-  it("authenticates (401), then needs the seller role (403: users and admins), then the caller's own product (404)", async () => {
+  it("authenticates (401); admins, who do not upload, get 403; anyone else who is not its seller 404, as for no product at all", async () => {
     const form = () => imageForm(png());
+    const imagesBefore = (await call(server.url, "GET", `/api/products/${productId}`)).body.data.images;
     expectError(await upload(undefined, productId, form()), 401, "INVALID_TOKEN");
     expectError(await upload("not-a-token", "no-such-product", form()), 401, "INVALID_TOKEN");
-    expectError(await upload(buyer, productId, form()), 403, "FORBIDDEN");
     expectError(await upload(admin, productId, form()), 403, "FORBIDDEN");
-    expectError(await upload(buyer, productId, { raw: Buffer.from("{}"), type: "application/json" }), 403, "FORBIDDEN");
-    expectError(await upload(otherSeller, productId, form()), 404, "PRODUCT_NOT_FOUND");
+    // API-MARKET.md: on an existing product, anyone who is not its seller (or an admin) gets 404 PRODUCT_NOT_FOUND from
+    // the write routes, the same answer as for a product that does not exist: a buyer as much as another seller.
+    for (const stranger of [buyer, otherSeller]) {
+      expectError(await upload(stranger, productId, form()), 404, "PRODUCT_NOT_FOUND");
+      expectError(await upload(stranger, randomUUID(), form()), 404, "PRODUCT_NOT_FOUND");
+    }
+    // Validation comes before existence (API.md), for everyone alike: a body that is not multipart is 415.
+    expectError(await upload(buyer, productId, { raw: Buffer.from("{}"), type: "application/json" }), 415, "UNSUPPORTED_MEDIA_TYPE");
+    expectError(await upload(buyer, randomUUID(), { raw: Buffer.from("{}"), type: "application/json" }), 415, "UNSUPPORTED_MEDIA_TYPE");
     expectError(await upload(seller, randomUUID(), form()), 404, "PRODUCT_NOT_FOUND");
     expectError(await upload(seller, "%E0%A4%A", form()), 400, "INVALID_REQUEST");
+    expect((await call(server.url, "GET", `/api/products/${productId}`)).body.data.images).toEqual(imagesBefore);
+  });
+
+  it("gives 404 to a former seller whose role an admin changed, even on their own product", async () => {
+    const former = await onboardedSeller("Closed shop");
+    const product = await newProduct(former);
+    const { user_id } = (await call(server.url, "GET", "/api/me", { token: former })).body.data;
+    expectSuccess(await call(server.url, "PATCH", `/api/admin/users/${user_id}`, { token: admin, json: { role: "user" } }));
+    expectError(await upload(former, product, imageForm(png())), 404, "PRODUCT_NOT_FOUND");
   });
 
   it("routes first: 405 with Allow for other methods, 404 for unknown paths, and answers on a trailing slash", async () => {
@@ -170,7 +188,7 @@ describe("POST /api/products/{id}/images", () => {
     expect(reply.headers.get("allow")).toBe("POST");
     expectError(await call(server.url, "PUT", `/api/images/${randomUUID()}`), 405, "METHOD_NOT_ALLOWED");
     expectError(await call(server.url, "GET", `/api/products/${productId}/images/x/y`), 404, "NOT_FOUND");
-    const res = await fetch(`${server.url}/api/products/${productId}/images/`, { method: "POST", headers: { authorization: `Bearer ${seller}` }, body: imageForm(png()) });
+    const res = await documentedFetch(server.url, `/api/products/${productId}/images/`, { method: "POST", headers: { authorization: `Bearer ${seller}` }, body: imageForm(png()) });
     expect(res.status).toBe(201);
   });
 });
@@ -185,22 +203,22 @@ describe("GET /api/images/{image_id}", () => {
   it("answers If-None-Match with 304 and no body, HEAD with the headers only", async () => {
     const etag = `"${sha256(bytes)}"`;
     for (const condition of [etag, `W/${etag}`, `"other", ${etag}`, "*"]) {
-      const res = await fetch(`${server.url}/api/images/${imageId}`, { headers: { "if-none-match": condition } });
+      const res = await documentedFetch(server.url, `/api/images/${imageId}`, { headers: { "if-none-match": condition } });
       expect(res.status, condition).toBe(304);
       expect(res.headers.get("etag")).toBe(etag);
       expect(await res.text()).toBe("");
     }
-    const changed = await fetch(`${server.url}/api/images/${imageId}`, { headers: { "if-none-match": '"something-else"' } });
+    const changed = await documentedFetch(server.url, `/api/images/${imageId}`, { headers: { "if-none-match": '"something-else"' } });
     expect(changed.status).toBe(200);
     expect(Buffer.from(await changed.arrayBuffer()).equals(bytes)).toBe(true);
-    const head = await fetch(`${server.url}/api/images/${imageId}/`, { method: "HEAD" });
+    const head = await documentedFetch(server.url, `/api/images/${imageId}/`, { method: "HEAD" });
     expect(head.status).toBe(200);
     expect(head.headers.get("content-type")).toBe("image/png");
     expect(head.headers.get("content-length")).toBe(String(bytes.length));
   });
 
   it("needs no token (and ignores a bad one), and is 404 IMAGE_NOT_FOUND for unknown ids, as JSON", async () => {
-    const res = await fetch(`${server.url}/api/images/${imageId}`, { headers: { authorization: "Bearer garbage" } });
+    const res = await documentedFetch(server.url, `/api/images/${imageId}`, { headers: { authorization: "Bearer garbage" } });
     expect(res.status).toBe(200);
     for (const id of [randomUUID(), "nope"]) {
       const reply = await call(server.url, "GET", `/api/images/${id}`);

@@ -5,6 +5,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { expect } from "vitest";
+import { expectDocumented } from "./openapi-check.ts";
 
 export interface Reply {
   status: number;
@@ -32,7 +33,10 @@ const parseJson = (text: string): unknown => {
   }
 };
 
-/** One request with global fetch; never throws on an HTTP error status. */
+/**
+ * One request with global fetch; never throws on an HTTP error status. Answers under /api are checked against the
+ * server's OpenAPI document (./openapi-check.ts): one it does not describe fails the test.
+ */
 export async function call(baseUrl: string, method: string, path: string, options: CallOptions = {}): Promise<Reply> {
   const headers: Record<string, string> = {};
   let body: string | Buffer | undefined;
@@ -47,7 +51,9 @@ export async function call(baseUrl: string, method: string, path: string, option
   Object.assign(headers, options.headers);
   const res = await fetch(`${baseUrl}${path}`, { method, headers, body });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, text, body: parseJson(text) };
+  const reply = { status: res.status, headers: res.headers, text, body: parseJson(text) };
+  await expectDocumented(baseUrl, method, path, reply);
+  return reply;
 }
 
 export interface RawOptions {
@@ -61,7 +67,7 @@ export interface RawOptions {
 /**
  * A request through node:http, for what fetch will not send (chunked bodies without
  * Content-Length, bodies on any method). Resolves with the response even when the server
- * answers before the body is fully sent.
+ * answers before the body is fully sent. Checked against the OpenAPI document as `call` is.
  */
 export function rawRequest(baseUrl: string, options: RawOptions): Promise<Reply> {
   return new Promise((resolve, reject) => {
@@ -76,7 +82,8 @@ export function rawRequest(baseUrl: string, options: RawOptions): Promise<Reply>
         for (const [name, value] of Object.entries(res.headers)) {
           if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
         }
-        resolve({ status: res.statusCode ?? 0, headers, text, body: parseJson(text) });
+        const reply = { status: res.statusCode ?? 0, headers, text, body: parseJson(text) };
+        expectDocumented(baseUrl, options.method, options.path, reply).then(() => resolve(reply), reject);
       });
       res.on("error", reject);
     });
@@ -92,7 +99,7 @@ export function rawRequest(baseUrl: string, options: RawOptions): Promise<Reply>
 /** API.md (and API-MARKET.md: INSUFFICIENT_STOCK, PAYMENT_DECLINED): the codes whose errors carry `details`; absent on every other code. */
 export const VALIDATION_CODES = new Set([
   "INVALID_REQUEST", "MISSING_FIELDS", "INVALID_PASSWORD", "INVALID_AGE", "GENDER_REQUIRED", "INVALID_KEY", "INVALID_VALUE",
-  "INSUFFICIENT_STOCK", "PAYMENT_DECLINED",
+  "INSUFFICIENT_STOCK", "PAYMENT_DECLINED", "QUOTA_EXCEEDED",
 ]);
 
 /** API.md: nothing ever answers with a stack trace or an HTML error page. */

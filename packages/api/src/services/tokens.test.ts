@@ -30,6 +30,26 @@ describe("access tokens", () => {
     for (const token of refused) expect(tokens.verifyAccess(token)).toBeNull();
   });
 
+  it("gives every token its own id (jti): the same claims signed in the same second are two different tokens", () => {
+    vi.useFakeTimers({ now: Date.UTC(2030, 0, 1, 12) });
+    try {
+      const [a, b] = [tokens.signAccess(claims), tokens.signAccess(claims)];
+      const [da, db] = [a, b].map((token) => jwt.decode(token) as { iat: number; jti?: string });
+      expect(da!.iat).toBe(db!.iat);
+      expect(a).not.toBe(b);
+      expect(da!.jti).toMatch(/^[0-9a-f-]{36}$/);
+      expect(da!.jti).not.toBe(db!.jti);
+      expect([tokens.verifyAccess(a), tokens.verifyAccess(b)]).toEqual([claims, claims]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("still accepts an unexpired token signed before tokens carried a jti", () => {
+    const legacy = jwt.sign({ sid: claims.sessionId, typ: "access" }, secret, { algorithm: "HS256", subject: claims.userId, expiresIn: 60 });
+    expect(tokens.verifyAccess(legacy)).toEqual(claims);
+  });
+
   it("refuses a token it has accepted before once it expires", () => {
     const shortLived = createTokenService({ secret, accessTtlSeconds: 1, refreshTtlSeconds: 600 });
     const token = shortLived.signAccess(claims);

@@ -1,4 +1,4 @@
-import { createHash, createSecretKey, randomBytes } from "node:crypto";
+import { createHash, createSecretKey, randomBytes, randomUUID } from "node:crypto";
 import jwt from "jsonwebtoken";
 
 export interface AccessClaims {
@@ -32,8 +32,13 @@ export function createTokenService(options: { secret: string; accessTtlSeconds: 
   return {
     accessTtlSeconds,
     refreshTtlSeconds,
+    // `jti`: every access token is unique, so a refresh within the same second (same session, same claims otherwise)
+    // still answers a new pair, never the token it replaces. Not required on verification: tokens signed before it
+    // existed stay valid until they expire.
     signAccess: ({ userId, sessionId }) =>
-      jwt.sign({ sid: sessionId, typ: "access" }, secret, { algorithm: ALGORITHM, subject: userId, expiresIn: accessTtlSeconds }),
+      jwt.sign({ sid: sessionId, typ: "access" }, secret, {
+        algorithm: ALGORITHM, subject: userId, expiresIn: accessTtlSeconds, jwtid: randomUUID(),
+      }),
     verifyAccess(token) {
       const known = verified.get(token);
       // jsonwebtoken's own rule: valid while the current whole second is before `exp`.

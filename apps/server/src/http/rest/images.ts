@@ -25,7 +25,8 @@ const DISCARD_BYTES = MAX_IMAGE_BYTES + 1024 * 1024;
 const IMMUTABLE = "public, max-age=31536000, immutable";
 
 const imageTooLarge = () => new AppError("IMAGE_TOO_LARGE", `The upload is larger than ${MAX_IMAGE_BYTES} bytes (5 MiB).`);
-const badMultipart = (message: string) => new AppError("INVALID_REQUEST", message, { details: [{ path: "image", message }] });
+const badMultipart = (message: string) =>
+  new AppError("INVALID_REQUEST", `Invalid request. Invalid fields: image. ${message}`, { details: [{ path: "image", message }] });
 
 /** The route's path parameters, decoded; bad percent-encoding is 400, as on every route. */
 function pathParameters(route: RestRoute, rawParameters: string[]): string[] {

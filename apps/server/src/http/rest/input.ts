@@ -9,19 +9,27 @@ export const takesBody = (method: string) => BODY_METHODS.has(method);
 
 const DIGITS = /^\d{1,15}$/;
 
+const BOOLEANS: Readonly<Record<string, boolean>> = { true: true, false: false };
+
+/** A query value as its field's type reads it: plain digits for a number, `true`/`false` for a boolean, else the text. */
+function typedValue(route: RestRoute, name: string, value: string | string[] | undefined): unknown {
+  if (typeof value !== "string") return value;
+  if (route.numericQueryFields.has(name) && DIGITS.test(value)) return Number(value);
+  if (route.booleanQueryFields.has(name) && Object.hasOwn(BOOLEANS, value)) return BOOLEANS[value];
+  return value;
+}
+
 /**
  * The query string as the REST contract reads it (node's querystring, as express 5 does): every value is text, a
  * field given twice is a list (which no schema takes: 400), and an empty value stays empty (refused by its
- * schema, never replaced by a default). Fields that are numbers in the schema take plain digits as a number,
- * nothing else ("0x10", " 7" stay text and fail): the schemas never coerce.
+ * schema, never replaced by a default). Fields that are numbers in the schema take plain digits as a number, and
+ * booleans exactly the text `true` or `false` (as OpenAPI serialises a boolean query parameter); nothing else
+ * ("0x10", " 7", "1", "TRUE", "") becomes one: it stays text and fails its schema, which never coerces.
  */
 function queryInput(rawQuery: string, route: RestRoute): Record<string, unknown> {
   const parsed = querystring.parse(rawQuery);
   const input: Record<string, unknown> = {};
-  for (const name of Object.keys(parsed)) {
-    const value = parsed[name];
-    input[name] = typeof value === "string" && route.numericQueryFields.has(name) && DIGITS.test(value) ? Number(value) : value;
-  }
+  for (const name of Object.keys(parsed)) input[name] = typedValue(route, name, parsed[name]);
   return input;
 }
 

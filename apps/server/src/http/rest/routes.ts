@@ -21,6 +21,8 @@ export interface RestRoute {
   parameters: string[];
   /** Query fields that are numbers in the schema: their digits become numbers. */
   numericQueryFields: ReadonlySet<string>;
+  /** Query fields that are booleans in the schema: the text `true` / `false` becomes the boolean. */
+  booleanQueryFields: ReadonlySet<string>;
   /** HTTP status of a success: the meta's (201 for creations), else 200. */
   successStatus: number;
   /** The procedure itself (procedure routes). */
@@ -32,10 +34,10 @@ const unwrap = (schema: z.core.$ZodType): z.core.$ZodType => {
   return def.innerType && ["optional", "default", "nullable", "prefault"].includes(def.type) ? unwrap(def.innerType) : schema;
 };
 
-function numericFields(input: unknown): string[] {
+function fieldsOfType(input: unknown, type: "number" | "boolean"): string[] {
   const shape = (input as { shape?: Record<string, z.core.$ZodType> }).shape ?? {};
   return Object.entries(shape)
-    .filter(([, field]) => unwrap(field)._zod.def.type === "number")
+    .filter(([, field]) => unwrap(field)._zod.def.type === type)
     .map(([name]) => name);
 }
 
@@ -45,6 +47,7 @@ export const restRoutes: RestRoute[] = [];
 forEachOpenApiProcedure(appRouter._def.procedures, ({ path, procedure, meta }) => {
   const { inputParser, hasInputsDefined } = getInputOutputParsers(procedure);
   const template = normalizePath(meta.openapi.path);
+  const takesQuery = meta.openapi.method === "GET" || meta.openapi.method === "DELETE";
   restRoutes.push({
     kind: "procedure",
     procedurePath: path,
@@ -53,7 +56,8 @@ forEachOpenApiProcedure(appRouter._def.procedures, ({ path, procedure, meta }) =
     meta: meta as Meta,
     hasInput: hasInputsDefined,
     parameters: parametersOf(template),
-    numericQueryFields: new Set(meta.openapi.method === "GET" || meta.openapi.method === "DELETE" ? numericFields(inputParser) : []),
+    numericQueryFields: new Set(takesQuery ? fieldsOfType(inputParser, "number") : []),
+    booleanQueryFields: new Set(takesQuery ? fieldsOfType(inputParser, "boolean") : []),
     successStatus: (meta as Meta).successStatus ?? 200,
     procedure: procedure as AnyProcedure,
   });
@@ -70,6 +74,7 @@ const httpRoute = (procedurePath: string, method: "GET" | "POST", path: `/${stri
   hasInput: true, // a path parameter at least: bad percent-encoding is INVALID_REQUEST
   parameters: parametersOf(path),
   numericQueryFields: new Set(),
+  booleanQueryFields: new Set(),
   successStatus: meta.successStatus ?? 200,
 });
 
@@ -83,7 +88,8 @@ export const httpRoutes: RestRoute[] = [
       tags: ["products"],
       summary: "Upload an image of your product (multipart/form-data, file field `image`)",
       description:
-        "Its seller only (admins and users: 403). PNG, JPEG or WebP, recognised by content, not by name; up to and " +
+        "Its seller only: admins get 403 FORBIDDEN, anyone else 404 PRODUCT_NOT_FOUND, as for a product that does not " +
+        "exist. PNG, JPEG or WebP, recognised by content, not by name; up to and " +
         "including 5 MiB (the 1 MiB JSON limit does not apply); at most 8 images per product.",
     },
     successStatus: 201,

@@ -20,7 +20,7 @@ export function AdminUsersScreen() {
   const { user: me } = useSession();
   const [filters, setFilters] = useState({ q: "", role: "", is_active: "" });
   const q = useDebouncedValue(filters.q);
-  const query = { q: q || undefined, role: (filters.role || undefined) as Role | undefined, is_active: (filters.is_active || undefined) as "true" | "false" | undefined };
+  const query = { q: q || undefined, role: (filters.role || undefined) as Role | undefined, is_active: filters.is_active === "" ? undefined : filters.is_active === "true" };
   const pages = useCursorPages(JSON.stringify(query));
   const list = useUsers({ ...query, limit: PAGE_SIZE, cursor: pages.cursor });
   const { update, remove } = useUserMutations();

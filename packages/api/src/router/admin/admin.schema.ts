@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AUDIT_ACTIONS } from "../../audit.ts";
 import { envelopeSchema, messageEnvelopeSchema } from "../../envelope.ts";
 import { cursorSchema, limitSchema, pageSchema } from "../../pagination.ts";
-import { codePoints, withoutNul } from "../../validation.ts";
+import { text } from "../../validation.ts";
 import { currentUser, ROLES } from "../auth/auth.schema.ts";
 
 /**
@@ -14,18 +14,19 @@ const role = z.enum(ROLES, { error: `Role must be one of: ${ROLES.join(", ")}.` 
 /** The id travels in the path; any string is accepted and one that names no user is USER_NOT_FOUND. */
 const userId = z.string().meta({ description: "The user's user_id." });
 
-/** Query parameters are text: the filter is the text "true" or "false", on both surfaces alike. */
+/** A boolean; REST's query string carries it as the text `true` or `false` (apps/server's REST input reads it). */
 const activeFilter = z
-  .enum(["true", "false"], { error: "is_active must be true or false." })
+  .boolean({ error: "is_active must be true or false." })
   .meta({ description: "Only active (true) or deactivated (false) users." });
 
 export const MAX_USER_QUERY = 254;
 
 export const listUsersInput = z.object({
-  q: withoutNul(z.string())
-    .refine((value) => codePoints(value) <= MAX_USER_QUERY, `q must be at most ${MAX_USER_QUERY} characters.`)
-    .meta({ description: "Only users whose username or email contains this text, case-insensitively and literally." })
-    .optional(),
+  q: text({
+    max: MAX_USER_QUERY,
+    message: `q must be at most ${MAX_USER_QUERY} characters.`,
+    description: "Only users whose username or email contains this text, case-insensitively and literally.",
+  }).optional(),
   role: role.meta({ description: "Only users with this role." }).optional(),
   is_active: activeFilter.optional(),
   limit: limitSchema,
@@ -47,8 +48,8 @@ export const updateUserInput = z
 
 export const listAuditInput = z.object({
   action: z.enum(AUDIT_ACTIONS as [string, ...string[]]).meta({ description: "Only entries of this action." }).optional(),
-  actor_id: withoutNul(z.string()).meta({ description: "Only entries by this user_id." }).optional(),
-  target_id: withoutNul(z.string()).meta({ description: "Only entries about this user_id." }).optional(),
+  actor_id: text({ message: "actor_id must not contain NUL.", description: "Only entries by this user_id." }).optional(),
+  target_id: text({ message: "target_id must not contain NUL.", description: "Only entries about this user_id." }).optional(),
   limit: limitSchema,
   cursor: cursorSchema,
 });
@@ -57,15 +58,17 @@ export const listAuditInput = z.object({
 export const usersCursor = z.object({ after: z.string() });
 export const auditCursor = z.object({ at: z.iso.datetime(), id: z.string() });
 
-export const adminUser = currentUser.extend({ is_active: z.boolean() });
+const adminUserFields = currentUser.extend({ is_active: z.boolean() });
 
-export const adminUserDetail = adminUser.extend({
+export const adminUser = adminUserFields.meta({ id: "AdminUser", description: "An account as the admin routes show it." });
+
+export const adminUserDetail = adminUserFields.extend({
   counts: z.object({
     data_entries: z.number().int(),
     tasks: z.number().int(),
     active_sessions: z.number().int().meta({ description: "Sessions neither revoked nor expired." }),
   }),
-});
+}).meta({ id: "AdminUserDetail" });
 
 export const auditEntry = z.object({
   id: z.string(),
@@ -76,7 +79,7 @@ export const auditEntry = z.object({
   details: z.record(z.string(), z.unknown()),
   client_address: z.string(),
   request_id: z.string(),
-});
+}).meta({ id: "AuditEntry" });
 
 export const listUsersOutput = envelopeSchema(pageSchema(adminUser));
 export const userOutput = envelopeSchema(adminUserDetail);

@@ -16,7 +16,7 @@ export async function listUsers({ ctx, input }: Call<typeof listUsersInput>) {
   const after = decodeCursor(input.cursor, usersCursor)?.after;
   let query = ctx.services.db.kysely.selectFrom("users").selectAll();
   if (input.role) query = query.where("role", "=", input.role);
-  if (input.is_active !== undefined) query = query.where("is_active", "=", input.is_active === "true");
+  if (input.is_active !== undefined) query = query.where("is_active", "=", input.is_active);
   const { q } = input;
   // username_key and email are stored lower-cased, which is what the search compares with.
   if (q) query = query.where((eb) => containsText(eb, ["username_key", "email"], q));

@@ -1,11 +1,18 @@
 import { z } from "zod";
 import { envelopeSchema, messageEnvelopeSchema } from "../../envelope.ts";
-import { codePoints, type FieldCodes, withoutNul } from "../../validation.ts";
+import { codePoints, type FieldCodes, text } from "../../validation.ts";
 
 export const GENDERS = ["male", "female", "non-binary", "other", "prefer_not_to_say"] as const;
 export const ROLES = ["user", "seller", "admin"] as const;
 
 const MAX_PASSWORD_BYTES = 72; // bcrypt ignores bytes past 72; longer passwords are refused, never truncated.
+
+/**
+ * The document's form of the password rules: 8+ code points; an upper-case letter, a lower-case letter, a digit and a
+ * character that is neither letter nor digit; no NUL. Bytes are at least code points, so the 72-byte limit implies
+ * maxLength 72 (the byte limit itself is beyond JSON Schema: it is in the description).
+ */
+const PASSWORD_PATTERN = String.raw`^(?=[\s\S]*\p{Lu})(?=[\s\S]*\p{Ll})(?=[\s\S]*\p{Nd})(?=[\s\S]*[^\p{L}\p{N}])[^\u0000]*$`;
 
 const password = z.string().superRefine((value, ctx) => {
   const problems = [
@@ -20,16 +27,24 @@ const password = z.string().superRefine((value, ctx) => {
   if (Buffer.byteLength(value, "utf8") > MAX_PASSWORD_BYTES) {
     ctx.addIssue({ code: "custom", message: `Password must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8.` });
   }
+}).meta({
+  minLength: 8,
+  maxLength: MAX_PASSWORD_BYTES,
+  pattern: PASSWORD_PATTERN,
+  description:
+    `At least 8 characters, with an upper-case letter, a lower-case letter, a digit and a special character; at most ` +
+    `${MAX_PASSWORD_BYTES} bytes in UTF-8 (never truncated).`,
 });
 
 export const registerInput = z.object({
   username: z
     .string()
-    .regex(/^[A-Za-z0-9_.-]{3,32}$/, "Username must be 3–32 characters: letters, digits, _ . or -."),
-  email: z.email("Email must be a valid email address.").max(254, "Email must be at most 254 characters."),
+    .regex(/^[A-Za-z0-9_.-]{3,32}$/, "Username must be 3–32 characters: letters, digits, _ . or -.")
+    .meta({ minLength: 3, maxLength: 32, description: "3–32 ASCII letters, digits, `_`, `.` or `-`; unique case-insensitively." }),
+  email: z.email("Email must be a valid email address.").max(254, "Email must be at most 254 characters.")
+    .meta({ description: "Unique case-insensitively; stored lower-cased." }),
   password,
-  full_name: withoutNul(z.string())
-    .refine((value) => value.trim() !== "" && codePoints(value) <= 100, "Full name must be 1–100 characters."),
+  full_name: text({ max: 100, notBlank: true, message: "Full name must be 1–100 characters.", description: "1–100 characters, not only white space." }),
   age: z.number({ error: "Age must be a positive integer." }).int("Age must be a positive integer.").positive("Age must be a positive integer.")
     .nullish(),
   gender: z.enum(GENDERS, { error: `Gender must be one of: ${GENDERS.join(", ")}.` }),
@@ -41,7 +56,7 @@ export const registerCodes: FieldCodes = {
   password: { invalid: "INVALID_PASSWORD" },
 };
 
-export const publicUser = z.object({
+const profile = z.object({
   user_id: z.string(),
   username: z.string(),
   email: z.string(),
@@ -50,10 +65,13 @@ export const publicUser = z.object({
   gender: z.enum(GENDERS),
 });
 
-export const currentUser = publicUser.extend({
+// `id`: a named component of the OpenAPI document (generated clients get named types). Extensions do not inherit it.
+export const publicUser = profile.meta({ id: "RegisteredUser", description: "An account as registration answers it." });
+
+export const currentUser = profile.extend({
   role: z.enum(ROLES),
   created_at: z.iso.datetime(),
-});
+}).meta({ id: "User", description: "An account as GET /api/me shows it." });
 
 export const tokenInput = z.object({
   username: z.string().min(1).meta({ description: "The username or the account's email." }),
@@ -69,11 +87,11 @@ export const credentialCodes: FieldCodes = {
 };
 
 export const tokenPair = z.object({
-  access_token: z.string(),
+  access_token: z.string().meta({ description: "A JWT (HS256), sent as `Authorization: Bearer <access_token>`; each one is unique (`jti`)." }),
   token_type: z.literal("Bearer"),
-  expires_in: z.number().int(),
-  refresh_token: z.string(),
-});
+  expires_in: z.number().int().meta({ description: "Seconds until the access token expires." }),
+  refresh_token: z.string().meta({ description: "Opaque; works once (POST /api/token/refresh rotates it)." }),
+}).meta({ id: "TokenPair" });
 
 export const registerOutput = envelopeSchema(publicUser, "User successfully registered!");
 export const tokenOutput = envelopeSchema(tokenPair, "Access token generated successfully.");

@@ -62,7 +62,7 @@ async function buyableProduct(tx: Transaction, userId: string, productId: string
 /** The checks on a line's quantity once it is known: 1–99 (400), then the stock (409). */
 function checkQuantity(quantity: number, stock: number) {
   if (quantity > MAX_QUANTITY) {
-    throw new AppError("INVALID_REQUEST", `Invalid request. A cart line holds at most ${MAX_QUANTITY} units.`, {
+    throw new AppError("INVALID_REQUEST", `Invalid request. Invalid fields: quantity (a cart line holds at most ${MAX_QUANTITY} units).`, {
       details: [{ path: "quantity", message: `The line would hold ${quantity} units; at most ${MAX_QUANTITY} are allowed.` }],
     });
   }

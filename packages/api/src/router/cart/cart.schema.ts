@@ -1,8 +1,16 @@
 import { z } from "zod";
 import { envelopeSchema } from "../../envelope.ts";
+import { MAX_PRICE_CENTS } from "../products/products.schema.ts";
 
 /** API-MARKET.md: a line holds 1–99 units, also after merging an addition into it. */
 export const MAX_QUANTITY = 99;
+
+/**
+ * The most lines a cart holds: as many as keep the subtotal (and so every order's total, a part of it) exact in a
+ * JavaScript number whatever the prices, i.e. MAX_CART_LINES × MAX_QUANTITY × MAX_PRICE_CENTS < 2^53
+ * (90 × 99 × 10^12 ≈ 8.9 × 10^15). Prices are read live, so the bound has to hold for any price a line may get.
+ */
+export const MAX_CART_LINES = Math.floor(Number.MAX_SAFE_INTEGER / (MAX_QUANTITY * MAX_PRICE_CENTS));
 
 const productId = z.string().meta({ description: "The product's id; one that names no active product is PRODUCT_NOT_FOUND." });
 
@@ -33,11 +41,11 @@ export const cartSchema = z.object({
       quantity: z.number().int().min(1).max(MAX_QUANTITY),
       line_total_cents: z.number().int().min(0),
       available: z.boolean().meta({ description: "The product is active and its stock covers the quantity." }),
-    }),
-  ),
+    }).meta({ id: "CartItem" }),
+  ).meta({ description: `At most ${MAX_CART_LINES} lines.` }),
   subtotal_cents: z.number().int().min(0).meta({ description: "Sum of every line's total, available or not." }),
   currency: z.string().meta({ description: "The cart's one currency (ISO 4217); USD while the cart is empty." }),
-});
+}).meta({ id: "Cart" });
 
 export type Cart = z.infer<typeof cartSchema>;
 

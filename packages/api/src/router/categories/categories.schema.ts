@@ -7,7 +7,7 @@ export const categoriesOutput = envelopeSchema(
       z.object({
         name: z.string().meta({ description: "Lower-case." }),
         count: z.number().int().meta({ description: "Active products in this category." }),
-      }),
+      }).meta({ id: "Category" }),
     ),
   }),
 );

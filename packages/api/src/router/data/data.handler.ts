@@ -5,6 +5,7 @@ import { isoTime } from "../../time.ts";
 import type { AuthedCall as Call, AuthedContext as Authed } from "../../trpc.ts";
 import { type entryInput, type keyInput, listCursor, type listInput } from "./data.schema.ts";
 import { readEntry } from "./entry-reader.ts";
+import { fromStored, toStored } from "./stored-value.ts";
 
 const keyNotFound = () => new AppError("KEY_NOT_FOUND", "Key not found.");
 
@@ -22,7 +23,7 @@ export async function createEntry({ ctx, input }: Call<typeof entryInput>) {
     // A plain insert: the primary key makes concurrent creates of one key give exactly one winner.
     await entries(ctx)
       .insertInto("data_entries")
-      .values({ owner_id: ctx.auth.user.id, key: input.key, value: input.value, created_at: now, updated_at: now })
+      .values({ owner_id: ctx.auth.user.id, key: input.key, ...toStored(input.value), created_at: now, updated_at: now })
       .execute();
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError("KEY_EXISTS", "Key already exists.");
@@ -40,7 +41,7 @@ export async function getEntry({ ctx, input }: Call<typeof keyInput>) {
 export async function updateEntry({ ctx, input }: Call<typeof entryInput>) {
   const result = await entries(ctx)
     .updateTable("data_entries")
-    .set({ value: input.value, updated_at: new Date() })
+    .set({ ...toStored(input.value), updated_at: new Date() })
     .where("owner_id", "=", ctx.auth.user.id)
     .where("key", "=", input.key)
     .executeTakeFirst();
@@ -78,12 +79,12 @@ export async function listEntries({ ctx, input }: Call<typeof listInput>) {
   // The prefix is a key range, not LIKE: literal, case-sensitive, and a range scan of the primary key.
   let query = entries(ctx)
     .selectFrom("data_entries")
-    .select(["key", "value", "updated_at"])
+    .select(["key", "value", "value_encoded", "updated_at"])
     .where("owner_id", "=", ctx.auth.user.id)
     .where("key", after !== undefined && after >= prefix ? ">" : ">=", after !== undefined && after >= prefix ? after : prefix);
   if (upper !== undefined) query = query.where("key", "<", upper);
   const rows = await query.orderBy("key").limit(input.limit + 1).execute();
   return success(
-    toPage(rows, input.limit, (row) => ({ key: row.key, value: row.value, updated_at: isoTime(row.updated_at) }), (row) => ({ key: row.key })),
+    toPage(rows, input.limit, (row) => ({ key: row.key, value: fromStored(row), updated_at: isoTime(row.updated_at) }), (row) => ({ key: row.key })),
   );
 }

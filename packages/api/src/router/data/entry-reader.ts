@@ -1,5 +1,6 @@
 import type { Database } from "@tessera/db";
 import DataLoader from "dataloader";
+import { fromStored } from "./stored-value.ts";
 
 interface OwnKey {
   ownerId: string;
@@ -19,8 +20,8 @@ const joined = (ownerId: string, key: string) => `${ownerId}\u0000${key}`;
 async function readMany(db: Database, wanted: readonly OwnKey[]): Promise<(Entry | null)[]> {
   if (wanted.length === 1) {
     const { ownerId, key } = wanted[0]!;
-    const entry = await db.kysely.selectFrom("data_entries").select(["key", "value"]).where("owner_id", "=", ownerId).where("key", "=", key).executeTakeFirst();
-    return [entry ?? null];
+    const entry = await db.kysely.selectFrom("data_entries").select(["key", "value", "value_encoded"]).where("owner_id", "=", ownerId).where("key", "=", key).executeTakeFirst();
+    return [entry ? { key: entry.key, value: fromStored(entry) } : null];
   }
   const keysByOwner = new Map<string, string[]>();
   for (const { ownerId, key } of wanted) {
@@ -30,10 +31,10 @@ async function readMany(db: Database, wanted: readonly OwnKey[]): Promise<(Entry
   }
   const rows = await Promise.all(
     [...keysByOwner].map(([ownerId, keys]) =>
-      db.kysely.selectFrom("data_entries").select(["owner_id", "key", "value"]).where("owner_id", "=", ownerId).where("key", "in", keys).execute(),
+      db.kysely.selectFrom("data_entries").select(["owner_id", "key", "value", "value_encoded"]).where("owner_id", "=", ownerId).where("key", "in", keys).execute(),
     ),
   );
-  const found = new Map(rows.flat().map((row) => [joined(row.owner_id, row.key), { key: row.key, value: row.value }]));
+  const found = new Map(rows.flat().map((row) => [joined(row.owner_id, row.key), { key: row.key, value: fromStored(row) }]));
   return wanted.map((item) => found.get(joined(item.ownerId, item.key)) ?? null);
 }
 

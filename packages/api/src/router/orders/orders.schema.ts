@@ -22,7 +22,7 @@ export const orderSchema = z.object({
       unit_price_cents: cents.meta({ description: "The price at checkout, in minor units." }),
       quantity: z.number().int().min(1),
       line_total_cents: cents,
-    }),
+    }).meta({ id: "OrderItem" }),
   ),
   total_cents: cents,
   currency: z.string().meta({ description: "ISO 4217, upper case." }),
@@ -32,11 +32,14 @@ export const orderSchema = z.object({
     charge_id: z.string().nullable(),
     status: z.enum(PAYMENT_STATUSES),
     events: z.array(z.string()).meta({ description: "Ids of the payment webhook events that changed this order, in the order received." }),
-  }),
+  }).meta({ id: "OrderPayment" }),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
-  history: z.array(z.object({ status: z.enum(ORDER_STATUSES), at: z.iso.datetime() })),
-});
+  history: z.array(
+    z.object({ status: z.enum(ORDER_STATUSES), at: z.iso.datetime() })
+      .meta({ id: "OrderEvent", description: "One status change in an order's history: the status it entered, and when." }),
+  ),
+}).meta({ id: "Order" });
 
 export type Order = z.infer<typeof orderSchema>;
 

@@ -48,18 +48,26 @@ export async function deleteImage({ ctx, input }: Call<typeof imageIdInput>) {
   return done("Image deleted.");
 }
 
-/** Upload, step 1: the caller must be a seller (admins moderate, they do not upload). 401, 403. */
+/**
+ * Upload, step 1: authentication (401), and the one role refused outright: admins moderate but do not upload (403;
+ * they may see every product, so refusing them leaks nothing). Anyone else who is not the product's seller learns
+ * nothing more than for a product that does not exist: 404 at step 2 (API-MARKET.md, no existence leak).
+ */
 export async function authorizeImageUpload(ctx: Context): Promise<Caller> {
   const caller = await authenticate(ctx);
-  if (caller.user.role !== "seller") throw new AppError("FORBIDDEN", "Only the product's seller uploads its images.");
+  if (caller.user.role === "admin") throw new AppError("FORBIDDEN", "Admins do not upload images: only the product's seller does.");
   return caller;
 }
 
-/** Upload, step 2, after the body's type was checked: the caller's own product, with room for one more image. 404, 409. */
+/**
+ * Upload, step 2, after the body's type was checked: a product the caller sells (a seller's own), with room for one
+ * more image. 404 PRODUCT_NOT_FOUND for every other caller and for a product that does not exist, alike; 409.
+ */
 export async function productForUpload(ctx: Context, caller: Caller, productId: string): Promise<{ id: string }> {
   const product = await managedProduct(ctx.services.db.kysely, productId, caller.user);
-  // Admins pass managedProduct, but they never reach this step (authorizeImageUpload): this is the seller's own.
-  if (product.seller_id !== caller.user.id) throw productNotFound();
+  // managedProduct also lets admins through (they never get here: step 1); a former seller whose role was changed
+  // keeps the seller_id of their products but no longer sells: not found either.
+  if (caller.user.role !== "seller" || product.seller_id !== caller.user.id) throw productNotFound();
   if (product.image_ids.length >= MAX_IMAGES_PER_PRODUCT) throw tooManyImages();
   return { id: product.id };
 }

@@ -40,7 +40,7 @@ function catalog(ctx: Context, input: Input, column: SortColumn, desc: boolean, 
   }
   if (input.min_price !== undefined) query = query.where("price_cents", ">=", input.min_price);
   if (input.max_price !== undefined) query = query.where("price_cents", "<=", input.max_price);
-  if (input.in_stock === "true") query = query.where("stock", ">", 0);
+  if (input.in_stock === true) query = query.where("stock", ">", 0);
   if (after) {
     const [op, bound] = desc ? (["<", "<="] as const) : ([">", ">="] as const);
     const value = after.value as never;

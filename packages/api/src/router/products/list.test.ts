@@ -117,9 +117,9 @@ describe("products.list filters", () => {
     await expectFilter({ seller: bobId }, (p) => p.seller.user_id === bobId);
     await expectFilter({ min_price: 500, max_price: 1_200, sort: "-price" }, (p) => p.price_cents >= 500 && p.price_cents <= 1_200);
     await expectFilter({ max_price: 0 }, (p) => p.price_cents === 0);
-    await expectFilter({ in_stock: "true" }, (p) => p.stock > 0);
-    await expectFilter({ in_stock: "false" }, () => true);
-    await expectFilter({ category: "kitchen", seller: bobId, in_stock: "true", min_price: 1, q: " 1", sort: "name" }, (p) =>
+    await expectFilter({ in_stock: true }, (p) => p.stock > 0);
+    await expectFilter({ in_stock: false }, () => true);
+    await expectFilter({ category: "kitchen", seller: bobId, in_stock: true, min_price: 1, q: " 1", sort: "name" }, (p) =>
       p.seller.user_id === bobId && p.stock > 0 && p.price_cents >= 1 && p.name.toLowerCase().includes(" 1"));
     expect((await env.caller().products.list({ category: "nothing-here" })).data.items).toEqual([]);
     expect((await env.caller().products.list({ seller: "no-such-user" })).data.items).toEqual([]);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { envelopeSchema } from "../../envelope.ts";
 import { cursorSchema, limitSchema, pageSchema } from "../../pagination.ts";
-import { codePoints, withoutNul } from "../../validation.ts";
+import { text } from "../../validation.ts";
 
 export const PRODUCT_STATUSES = ["active", "archived"] as const;
 export const PRODUCT_SORTS = ["-created_at", "created_at", "price", "-price", "name"] as const;
@@ -14,22 +14,30 @@ export const MAX_DESCRIPTION = 10_000;
 export const MAX_CATEGORIES = 10;
 export const MAX_CATEGORY = 50;
 /**
- * Upper bounds the contract leaves open. Both columns are 32-bit integers on PostgreSQL; a price of at most
- * 100,000,000 minor units (1,000,000.00 in a two-decimal currency) leaves room for a cart's totals.
+ * Upper bounds the contract leaves open. Prices are 64-bit columns; 10^12 minor units (10,000,000,000.00 in a
+ * two-decimal currency) keeps every total exact in a JavaScript number: a line is at most 99 × 10^12, and a cart
+ * (so any order) holds at most MAX_CART_LINES lines, chosen so that all of them together stay below 2^53
+ * (see cart.schema.ts).
  */
-export const MAX_PRICE_CENTS = 100_000_000;
+export const MAX_PRICE_CENTS = 1_000_000_000_000;
 export const MAX_STOCK = 1_000_000;
 
-/** ISO 4217 codes as the runtime's ICU data knows them (Node ships the full data). */
-const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
+/** ISO 4217 codes as the runtime's ICU data knows them (Node ships the full data), upper case. */
+const CURRENCIES = Intl.supportedValuesOf("currency").filter((code) => /^[A-Z]{3}$/.test(code));
+const CURRENCY_SET = new Set(CURRENCIES);
 
-const name = withoutNul(z.string())
-  .refine((value) => value.trim() !== "" && codePoints(value) <= MAX_NAME, `Name must be 1–${MAX_NAME} characters and not blank.`)
-  .meta({ description: `1–${MAX_NAME} characters (code points), not only white space.` });
+const name = text({
+  max: MAX_NAME,
+  notBlank: true,
+  message: `Name must be 1–${MAX_NAME} characters and not blank.`,
+  description: `1–${MAX_NAME} characters (code points), not only white space.`,
+});
 
-const description = withoutNul(z.string())
-  .refine((value) => codePoints(value) <= MAX_DESCRIPTION, `Description must be at most ${MAX_DESCRIPTION} characters.`)
-  .meta({ description: `At most ${MAX_DESCRIPTION} characters (code points).` });
+const description = text({
+  max: MAX_DESCRIPTION,
+  message: `Description must be at most ${MAX_DESCRIPTION} characters.`,
+  description: `At most ${MAX_DESCRIPTION} characters (code points).`,
+});
 
 const priceCents = z
   .number({ error: "price_cents must be an integer number of minor units (cents)." })
@@ -40,8 +48,8 @@ const priceCents = z
 
 const currency = z
   .string()
-  .refine((value) => /^[A-Z]{3}$/.test(value) && CURRENCIES.has(value), "Currency must be an ISO 4217 code in upper case, e.g. USD.")
-  .meta({ description: "ISO 4217 code, upper case (default USD)." });
+  .refine((value) => CURRENCY_SET.has(value), "Currency must be an ISO 4217 code in upper case, e.g. USD.")
+  .meta({ enum: CURRENCIES, description: "ISO 4217 code, upper case (default USD)." });
 
 const stock = z
   .number({ error: "stock must be a whole number." })
@@ -50,8 +58,7 @@ const stock = z
   .max(MAX_STOCK, `stock must be at most ${MAX_STOCK}.`)
   .meta({ description: `Units available, 0–${MAX_STOCK}.` });
 
-const category = withoutNul(z.string())
-  .refine((value) => value.trim() !== "" && codePoints(value) <= MAX_CATEGORY, `Each category must be 1–${MAX_CATEGORY} characters and not blank.`);
+const category = text({ max: MAX_CATEGORY, notBlank: true, message: `Each category must be 1–${MAX_CATEGORY} characters and not blank.` });
 
 /** Stored lower-case, each once (see normalizeCategories). */
 const categories = z
@@ -90,9 +97,9 @@ export const updateInput = z.object({
   status: status.meta({ description: "`archived` takes the product out of the catalog; `active` puts it back." }).optional(),
 });
 
-/** Query fields are text: the boolean filter is the text "true" or "false" (see admin's is_active). */
+/** A boolean; REST's query string carries it as the text `true` or `false` (apps/server's REST input reads it). */
 const inStock = z
-  .enum(["true", "false"], { error: "in_stock must be true or false." })
+  .boolean({ error: "in_stock must be true or false." })
   .meta({ description: "`true`: only products with stock > 0; `false`: no restriction." });
 
 const priceBound = (what: string) =>
@@ -105,12 +112,13 @@ export const MAX_QUERY = 100;
 
 export const listInput = z
   .object({
-    q: withoutNul(z.string())
-      .refine((value) => codePoints(value) <= MAX_QUERY, `q must be at most ${MAX_QUERY} characters.`)
-      .meta({ description: "Only products whose name or description contains this text, case-insensitively and literally (% and _ are not wildcards)." })
-      .optional(),
+    q: text({
+      max: MAX_QUERY,
+      message: `q must be at most ${MAX_QUERY} characters.`,
+      description: "Only products whose name or description contains this text, case-insensitively and literally (% and _ are not wildcards).",
+    }).optional(),
     category: category.meta({ description: "Only products in this category (case-insensitive)." }).optional(),
-    seller: withoutNul(z.string()).meta({ description: "Only this seller's products (a user_id)." }).optional(),
+    seller: text({ message: "seller must not contain NUL.", description: "Only this seller's products (a user_id)." }).optional(),
     min_price: priceBound("min_price"),
     max_price: priceBound("max_price"),
     in_stock: inStock.optional(),
@@ -133,7 +141,7 @@ export const listInput = z
 export const imageSchema = z.object({
   image_id: z.string(),
   url: z.string().meta({ description: "Where the bytes are: GET /api/images/{image_id}." }),
-});
+}).meta({ id: "ProductImage" });
 
 export const productSchema = z.object({
   id: z.uuid(),
@@ -151,7 +159,7 @@ export const productSchema = z.object({
   status: z.enum(PRODUCT_STATUSES),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
-});
+}).meta({ id: "Product" });
 
 export type Product = z.infer<typeof productSchema>;
 

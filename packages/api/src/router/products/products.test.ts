@@ -79,7 +79,7 @@ describe("products.create", () => {
     ["name", { name: "" }], ["name", { name: " " }], ["name", { name: "n".repeat(201) }],
     ["description", { description: "d".repeat(10_001) }],
     ["price_cents", { price_cents: -1 }], ["price_cents", { price_cents: 1.5 }], ["price_cents", { price_cents: "100" }],
-    ["price_cents", { price_cents: 100_000_001 }], ["currency", { currency: "usd" }], ["currency", { currency: "ABC" }],
+    ["price_cents", { price_cents: 1_000_000_000_001 }], ["currency", { currency: "usd" }], ["currency", { currency: "ABC" }],
     ["currency", { currency: "EURO" }], ["stock", { stock: -1 }], ["stock", { stock: 2.5 }], ["stock", { stock: true }],
     ["categories", { categories: "home" }], ["categories", { categories: Array.from({ length: 11 }, (_, i) => `c${i}`) }],
     ["categories.0", { categories: [""] }], ["categories.0", { categories: ["c".repeat(51)] }], ["categories.0", { categories: [7] }],
@@ -91,10 +91,10 @@ describe("products.create", () => {
 
   it("accepts the bounds: 200-character names, 50-character categories, ten of them, other currencies", async () => {
     const { data } = await seller.products.create({
-      name: "é".repeat(200), price_cents: 100_000_000, currency: "JPY", stock: 1_000_000,
+      name: "é".repeat(200), price_cents: 1_000_000_000_000, currency: "JPY", stock: 1_000_000,
       categories: Array.from({ length: 10 }, (_, i) => `${i}${"c".repeat(49)}`),
     });
-    expect(data).toMatchObject({ currency: "JPY", price_cents: 100_000_000, stock: 1_000_000 });
+    expect(data).toMatchObject({ currency: "JPY", price_cents: 1_000_000_000_000, stock: 1_000_000 });
     expect(data.categories).toHaveLength(10);
   });
 });

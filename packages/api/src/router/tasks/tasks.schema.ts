@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { envelopeSchema, messageEnvelopeSchema } from "../../envelope.ts";
 import { cursorSchema, limitSchema, pageSchema } from "../../pagination.ts";
-import { codePoints, withoutNul } from "../../validation.ts";
+import { text } from "../../validation.ts";
 
 export const STATUSES = ["todo", "in_progress", "done"] as const;
 export const PRIORITIES = ["low", "medium", "high"] as const;
@@ -17,13 +17,18 @@ export const PRIORITY_RANK: Record<Priority, number> = { low: 0, medium: 1, high
 export const MAX_TITLE = 200;
 export const MAX_DESCRIPTION = 10_000;
 
-const title = withoutNul(z.string())
-  .refine((value) => value.trim() !== "" && codePoints(value) <= MAX_TITLE, `Title must be 1–${MAX_TITLE} characters and not blank.`)
-  .meta({ description: `1–${MAX_TITLE} characters (code points), not only white space.` });
+const title = text({
+  max: MAX_TITLE,
+  notBlank: true,
+  message: `Title must be 1–${MAX_TITLE} characters and not blank.`,
+  description: `1–${MAX_TITLE} characters (code points), not only white space.`,
+});
 
-const description = withoutNul(z.string())
-  .refine((value) => codePoints(value) <= MAX_DESCRIPTION, `Description must be at most ${MAX_DESCRIPTION} characters.`)
-  .meta({ description: `At most ${MAX_DESCRIPTION} characters (code points).` });
+const description = text({
+  max: MAX_DESCRIPTION,
+  message: `Description must be at most ${MAX_DESCRIPTION} characters.`,
+  description: `At most ${MAX_DESCRIPTION} characters (code points).`,
+});
 
 const status = z.enum(STATUSES, { error: `Status must be one of: ${STATUSES.join(", ")}.` });
 const priority = z.enum(PRIORITIES, { error: `Priority must be one of: ${PRIORITIES.join(", ")}.` });
@@ -68,10 +73,11 @@ export const MAX_QUERY = MAX_DESCRIPTION;
 export const listInput = z.object({
   status: status.meta({ description: "Only tasks with this status." }).optional(),
   priority: priority.meta({ description: "Only tasks with this priority." }).optional(),
-  q: withoutNul(z.string())
-    .refine((value) => codePoints(value) <= MAX_QUERY, `q must be at most ${MAX_QUERY} characters.`)
-    .meta({ description: `Only tasks whose title or description contains this text, case-insensitively and literally (% and _ are not wildcards). At most ${MAX_QUERY} characters.` })
-    .optional(),
+  q: text({
+    max: MAX_QUERY,
+    message: `q must be at most ${MAX_QUERY} characters.`,
+    description: `Only tasks whose title or description contains this text, case-insensitively and literally (% and _ are not wildcards). At most ${MAX_QUERY} characters.`,
+  }).optional(),
   sort: z
     .enum(SORTS, { error: `Sort must be one of: ${SORTS.join(", ")}.` })
     .default("-created_at")
@@ -93,7 +99,7 @@ export const taskSchema = z.object({
   due_date: z.iso.datetime().nullable(),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
-});
+}).meta({ id: "Task" });
 
 export type Task = z.infer<typeof taskSchema>;
 

@@ -1,0 +1,5 @@
+-- products.price_cents and order_items.unit_price_cents become BigInt in the Prisma schema (prices up to 10^12).
+-- Nothing to change here: an SQLite INTEGER column already holds any 64-bit integer, whatever its declared type.
+-- Prisma's diff rebuilds both tables to declare them BIGINT; that is left out, because the migration runner applies a
+-- migration inside one transaction, where `PRAGMA foreign_keys=OFF` has no effect, so its DROP TABLE "products"
+-- would cascade-delete every product's categories, images and cart lines.
