@@ -104,7 +104,7 @@ export const httpRoutes: RestRoute[] = [
         "max-age=31536000, immutable` (an image id never names other bytes); 304 to a matching If-None-Match.",
       protect: false,
     },
-    errors: ["IMAGE_NOT_FOUND"],
+    errors: ["IMAGE_NOT_FOUND", "NOT_READY"],
   }),
 ];
 
