@@ -8,7 +8,7 @@ export {
   type PaymentSimulator,
   SIGNATURE_HEADER,
   signWebhook,
-  type LimiterFactory,
+  type CounterFactory,
   type RedisConnections,
   type ServiceOverrides,
   type Services,

@@ -1,9 +1,11 @@
 import type { Config } from "@tessera/config";
 import type { Database } from "@tessera/db";
 import { createImageStorage, type ImageStorage } from "./image-storage.ts";
-import { createLoginThrottle, type LimiterFactory, type LoginThrottle } from "./login-throttle.ts";
+import type { CounterFactory } from "./attempt-counters.ts";
+import { createLoginThrottle, type LoginThrottle } from "./login-throttle.ts";
 import { createPasswordHasher, type PasswordHasher } from "./passwords.ts";
 import { redisLimiters } from "./redis-limiters.ts";
+import { createRegistrationThrottle, type RegistrationThrottle } from "./registration-throttle.ts";
 import { createInProcessEventBus, type EventBus } from "./event-bus.ts";
 import { createRedisEventBus } from "./redis-event-bus.ts";
 import { consoleLogger, createRedisConnections, type RedisConnections, type ServiceLogger } from "./redis.ts";
@@ -31,6 +33,8 @@ export interface Services {
   tokens: TokenService;
   passwords: PasswordHasher;
   loginThrottle: LoginThrottle;
+  /** Registrations per client address (REGISTER_MAX_PER_ADDRESS), counted where login failures are. */
+  registrationThrottle: RegistrationThrottle;
   taskEvents: TaskEvents;
   /** Order status changes, to each order's buyer and seller (orders.onChange); in-process or Redis, like taskEvents. */
   orderEvents: OrderEvents;
@@ -49,8 +53,8 @@ export interface Services {
 }
 
 export interface ServiceOverrides {
-  /** Where login failures are counted; in this process by default, in Redis with `config.redisUrl`. */
-  limiters?: LimiterFactory;
+  /** Where login and registration attempts are counted; in this process by default, in Redis with `config.redisUrl`. */
+  counters?: CounterFactory;
   /** What carries live task events; in this process by default, Redis pub/sub with `config.redisUrl`. */
   taskEvents?: TaskEvents;
   orderEvents?: OrderEvents;
@@ -66,6 +70,7 @@ export function createServices(config: Config, db: Database, options: ServiceOve
   const redis: RedisConnections | undefined = config.redisUrl
     ? createRedisConnections({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix, logger })
     : undefined;
+  const counters = options.counters ?? (redis && redisLimiters(redis.commands));
   return {
     db,
     tokens: createTokenService({
@@ -74,7 +79,8 @@ export function createServices(config: Config, db: Database, options: ServiceOve
       refreshTtlSeconds: config.refreshTokenTtlSeconds,
     }),
     passwords: createPasswordHasher(config.bcryptCost),
-    loginThrottle: createLoginThrottle(config.loginThrottle, options.limiters ?? (redis && redisLimiters(redis.commands))),
+    loginThrottle: createLoginThrottle(config.loginThrottle, counters),
+    registrationThrottle: createRegistrationThrottle(config.registrationThrottle, counters),
     taskEvents: options.taskEvents ?? (redis ? createRedisEventBus(redis, "task", logger) : createInProcessEventBus("task")),
     orderEvents: options.orderEvents ?? (redis ? createRedisEventBus(redis, "order", logger) : createInProcessEventBus("order")),
     payments: options.payments ?? createPaymentSimulator({ webhookSecret: config.webhookSecret }),
@@ -91,7 +97,8 @@ export function createServices(config: Config, db: Database, options: ServiceOve
 }
 
 export type { AccessClaims, TokenService } from "./tokens.ts";
-export type { LimiterFactory, LoginThrottle } from "./login-throttle.ts";
+export type { AttemptCounter, CounterFactory } from "./attempt-counters.ts";
+export type { LoginThrottle } from "./login-throttle.ts";
 export type { PasswordHasher } from "./passwords.ts";
 export { createInProcessEventBus, type EventBus } from "./event-bus.ts";
 export { createImageStorage, createLocalImageStorage, type ImageStorage } from "./image-storage.ts";
