@@ -9,6 +9,8 @@ import { createRegistrationThrottle, type RegistrationThrottle } from "./registr
 import { createInProcessEventBus, type EventBus } from "./event-bus.ts";
 import { createRedisEventBus } from "./redis-event-bus.ts";
 import { consoleLogger, createRedisConnections, type RedisConnections, type ServiceLogger } from "./redis.ts";
+import { createQuotas, type Quotas } from "./quotas.ts";
+import { startSessionPurge } from "./session-purge.ts";
 import { createSessionLookup, type SessionLookup } from "./session-lookup.ts";
 import { createTokenService, type TokenService } from "./tokens.ts";
 import type { PaymentProvider } from "./payments/provider.ts";
@@ -46,9 +48,11 @@ export interface Services {
   images: ImageStorage;
   /** Where authentication finds a session and its user. */
   sessions: SessionLookup;
+  /** Per-user limits on keys and tasks (QUOTA_*). */
+  quotas: Quotas;
   /** Resolves when every backing service answers (the database, and Redis when configured): for /readyz. */
   ready(): Promise<void>;
-  /** Closes what createServices opened (the Redis connections), not the database it was given. */
+  /** Stops what createServices started (the Redis connections, the session purge), not the database it was given. */
   close(): Promise<void>;
 }
 
@@ -71,6 +75,7 @@ export function createServices(config: Config, db: Database, options: ServiceOve
     ? createRedisConnections({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix, logger })
     : undefined;
   const counters = options.counters ?? (redis && redisLimiters(redis.commands));
+  const purge = startSessionPurge(db, { ...config.sessionPurge, graceSeconds: config.accessTokenTtlSeconds }, logger);
   return {
     db,
     tokens: createTokenService({
@@ -87,10 +92,12 @@ export function createServices(config: Config, db: Database, options: ServiceOve
     logger,
     images: options.images ?? createImageStorage(config),
     sessions: createSessionLookup(db, { cache: !redis }),
+    quotas: createQuotas(db, { keys: config.quotas.keysPerUser, tasks: config.quotas.tasksPerUser }),
     async ready() {
       await Promise.all([db.ping(), redis?.ready()]);
     },
     async close() {
+      await purge.stop();
       await redis?.quit();
     },
   };

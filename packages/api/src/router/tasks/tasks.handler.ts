@@ -36,7 +36,8 @@ export async function createTask({ ctx, input }: Call<typeof createInput>) {
     created_at: now,
     updated_at: now,
   };
-  await ctx.services.db.kysely.insertInto("tasks").values(row).execute();
+  // Within the user's task quota (409 QUOTA_EXCEEDED past it; services/quotas.ts).
+  await ctx.services.quotas.create("tasks", ctx.auth.user.id, () => ctx.services.db.kysely.insertInto("tasks").values(row).execute());
   const task = toTask(row);
   await ctx.services.taskEvents.publish(ctx.auth.user.id, { type: "created", task });
   return success(task, "Task created successfully.");
