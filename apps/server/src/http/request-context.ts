@@ -44,6 +44,8 @@ export function contextFor(services: Services, req: Request, facts: RequestFacts
     clientAddress: facts.clientAddress,
     authorization: req.headers.authorization,
     headers: req.headers,
+    // Live streams are counted per connection, and a stalled one's connection is closed (@tessera/api live-streams).
+    connection: req.socket,
     ...extra,
   });
 }

@@ -7,6 +7,7 @@ import { createPasswordHasher, type PasswordHasher } from "./passwords.ts";
 import { redisLimiters } from "./redis-limiters.ts";
 import { createRegistrationThrottle, type RegistrationThrottle } from "./registration-throttle.ts";
 import { createInProcessEventBus, type EventBus } from "./event-bus.ts";
+import { createLiveStreams, type LiveStreams, type SessionChange } from "./live-streams.ts";
 import { createRedisEventBus } from "./redis-event-bus.ts";
 import { consoleLogger, createRedisConnections, type RedisConnections, type ServiceLogger } from "./redis.ts";
 import { createQuotas, type Quotas } from "./quotas.ts";
@@ -50,6 +51,8 @@ export interface Services {
   sessions: SessionLookup;
   /** Per-user limits on keys and tasks (QUOTA_*). */
   quotas: Quotas;
+  /** Open live streams (tasks.onChange, orders.onChange): their limits, and their end when their session ends. */
+  liveStreams: LiveStreams;
   /** Resolves when every backing service answers (the database, and Redis when configured): for /readyz. */
   ready(): Promise<void>;
   /** Stops what createServices started (the Redis connections, the session purge), not the database it was given. */
@@ -76,6 +79,9 @@ export function createServices(config: Config, db: Database, options: ServiceOve
     : undefined;
   const counters = options.counters ?? (redis && redisLimiters(redis.commands));
   const purge = startSessionPurge(db, { ...config.sessionPurge, graceSeconds: config.accessTokenTtlSeconds }, logger);
+  const bus = <E extends { type: string }>(topic: string): EventBus<E> =>
+    redis ? createRedisEventBus<E>(redis, topic, logger, { maxQueued: config.liveStreams.queue }) : createInProcessEventBus<E>(topic, { maxQueued: config.liveStreams.queue });
+  const liveStreams = createLiveStreams(db, config.liveStreams, bus<SessionChange>("session"), logger);
   return {
     db,
     tokens: createTokenService({
@@ -86,18 +92,19 @@ export function createServices(config: Config, db: Database, options: ServiceOve
     passwords: createPasswordHasher(config.bcryptCost),
     loginThrottle: createLoginThrottle(config.loginThrottle, counters),
     registrationThrottle: createRegistrationThrottle(config.registrationThrottle, counters),
-    taskEvents: options.taskEvents ?? (redis ? createRedisEventBus(redis, "task", logger) : createInProcessEventBus("task")),
-    orderEvents: options.orderEvents ?? (redis ? createRedisEventBus(redis, "order", logger) : createInProcessEventBus("order")),
+    taskEvents: options.taskEvents ?? bus<TaskEvent>("task"),
+    orderEvents: options.orderEvents ?? bus<OrderEvent>("order"),
     payments: options.payments ?? createPaymentSimulator({ webhookSecret: config.webhookSecret }),
     logger,
     images: options.images ?? createImageStorage(config),
     sessions: createSessionLookup(db, { cache: !redis }),
     quotas: createQuotas(db, { keys: config.quotas.keysPerUser, tasks: config.quotas.tasksPerUser }),
+    liveStreams,
     async ready() {
       await Promise.all([db.ping(), redis?.ready()]);
     },
     async close() {
-      await purge.stop();
+      await Promise.all([purge.stop(), liveStreams.close()]);
       await redis?.quit();
     },
   };
