@@ -25,8 +25,9 @@ export type OrderEvents = EventBus<OrderEvent>;
 /**
  * Everything a procedure may use, built once per process.
  *
- * Cross-process state: with `config.redisUrl`, login throttling and task and order events live in Redis; without it,
- * in this process (one server process only). Sessions live in the database. Without `config.redisUrl` (one
+ * Cross-process state: with `config.redisUrl`, login and registration throttling, task and order events, and the
+ * session-change notices that end revoked sessions' live streams live in Redis; without it, in this process (one
+ * server process only). Sessions live in the database. Without `config.redisUrl` (one
  * process) authentication keeps them in memory, emptied by every write to users or sessions this process
  * makes (session-lookup.ts); with it (several processes) every authenticated request reads its session row
  * from the shared database, so a logout or revocation in one process is refused by every other at once.
@@ -55,7 +56,10 @@ export interface Services {
   liveStreams: LiveStreams;
   /** Resolves when every backing service answers (the database, and Redis when configured): for /readyz. */
   ready(): Promise<void>;
-  /** Stops what createServices started (the Redis connections, the session purge), not the database it was given. */
+  /**
+   * Stops what createServices started (the session purge, the session-change listener, the Redis connections), not
+   * the database it was given.
+   */
   close(): Promise<void>;
 }
 
@@ -79,8 +83,10 @@ export function createServices(config: Config, db: Database, options: ServiceOve
     : undefined;
   const counters = options.counters ?? (redis && redisLimiters(redis.commands));
   const purge = startSessionPurge(db, { ...config.sessionPurge, graceSeconds: config.accessTokenTtlSeconds }, logger);
+  // Each subscription keeps at most LIVE_STREAM_QUEUE unread events (see event-queue.ts).
+  const busOptions = { maxQueued: config.liveStreams.queue };
   const bus = <E extends { type: string }>(topic: string): EventBus<E> =>
-    redis ? createRedisEventBus<E>(redis, topic, logger, { maxQueued: config.liveStreams.queue }) : createInProcessEventBus<E>(topic, { maxQueued: config.liveStreams.queue });
+    redis ? createRedisEventBus<E>(redis, topic, logger, busOptions) : createInProcessEventBus<E>(topic, busOptions);
   const liveStreams = createLiveStreams(db, config.liveStreams, bus<SessionChange>("session"), logger);
   return {
     db,
