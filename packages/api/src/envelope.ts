@@ -27,6 +27,9 @@ const APP_CODES = {
   KEY_EXISTS: { http: 409, trpc: "CONFLICT" },
   // An admin write that would leave no active admin (demoting, deactivating or deleting the last one).
   LAST_ADMIN: { http: 409, trpc: "CONFLICT" },
+  // A create past a per-user limit (QUOTA_*): 409 like TOO_MANY_IMAGES, since the request is valid and conflicts
+  // with what the user already has (deleting some makes it succeed); not 429, which says "wait", nor 507.
+  QUOTA_EXCEEDED: { http: 409, trpc: "CONFLICT" },
   PAYLOAD_TOO_LARGE: { http: 413, trpc: "PAYLOAD_TOO_LARGE" },
   UNSUPPORTED_MEDIA_TYPE: { http: 415, trpc: "UNSUPPORTED_MEDIA_TYPE" },
   RATE_LIMITED: { http: 429, trpc: "TOO_MANY_REQUESTS" },
@@ -48,8 +51,6 @@ const APP_CODES = {
   INVALID_SIGNATURE: { http: 400, trpc: "BAD_REQUEST" },
   ORDER_NOT_FOUND: { http: 404, trpc: "NOT_FOUND" },
   INVALID_ORDER_STATE: { http: 409, trpc: "CONFLICT" },
-  // A per-user limit of stored things (products per seller, lines per cart, ...): details name the resource.
-  QUOTA_EXCEEDED: { http: 409, trpc: "CONFLICT" },
 } as const satisfies Record<string, { http: number; trpc: TRPC_ERROR_CODE_KEY }>;
 
 export type AppCode = keyof typeof APP_CODES;

@@ -12,7 +12,7 @@ export {
   type PaymentSimulator,
   SIGNATURE_HEADER,
   signWebhook,
-  type LimiterFactory,
+  type CounterFactory,
   type RedisConnections,
   type DomainMetrics,
   type ServiceOverrides,

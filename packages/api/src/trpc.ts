@@ -3,6 +3,7 @@ import type { OpenApiMeta } from "trpc-to-openapi";
 import type { z } from "zod";
 import { AppError, type AppCode, httpStatusOf, toErrorEnvelope } from "./envelope.ts";
 import type { Services } from "./services/index.ts";
+import type { StreamCaller } from "./services/live-streams.ts";
 import { type FieldCodes, inputValidationError } from "./validation.ts";
 
 /** What every transport tells a procedure about the request (the same for tRPC, REST and createCaller). */
@@ -12,6 +13,11 @@ export interface RequestInfo {
   authorization: string | undefined;
   /** The request's headers, names lower-cased (Idempotency-Key, Tessera-Signature). */
   headers?: Readonly<Record<string, string | string[] | undefined>>;
+  /**
+   * The transport connection the request came on (its socket), when there is one: live streams are counted per
+   * connection, and a stream's connection is closed when its client stopped reading (services/live-streams.ts).
+   */
+  connection?: { destroy(): void; resetAndDestroy?(): unknown };
   /**
    * The bytes this call's input was read from, when the transport received them as one piece (a request whose
    * body is this call's input); absent when the input came otherwise (a batch, a query string, createCaller).
@@ -60,8 +66,9 @@ const t = initTRPC
     // Subscriptions (SSE). A ping after 15 s of quiet keeps proxies from closing an idle stream, and its
     // write is how a client that vanished without closing its connection is eventually noticed (and its
     // subscription released). A client that hears nothing, not even a ping, for 40 s reconnects.
-    // A stream is authenticated once, when it opens; ending it every 5 minutes makes the client reconnect
-    // and authenticate again, so a logged-out or deactivated session stops receiving within that time.
+    // A stream is authenticated once, when it opens, and ended as soon as its session no longer stands
+    // (services/live-streams.ts); ending it every 5 minutes, so that the client reconnects and authenticates
+    // again, is the backstop for a change notice that was lost.
     sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 40_000 }, maxDurationMs: 5 * 60_000 },
     errorFormatter({ shape, error }) {
       const envelope = toErrorEnvelope(error);
@@ -127,6 +134,13 @@ export async function authenticate(ctx: Context) {
 }
 
 export type Caller = Awaited<ReturnType<typeof authenticate>>;
+
+/** Who a live stream belongs to (services/live-streams.ts): the caller as authenticated, and their connection. */
+export function streamCaller(ctx: AuthedContext): StreamCaller {
+  // `authenticated` puts the whole Caller, session included, in ctx.auth; AuthedContext names what most handlers read.
+  const { user, sessionId } = ctx.auth as Caller;
+  return { userId: user.id, sessionId, role: user.role, connection: ctx.request.connection };
+}
 
 const authenticated = t.middleware(async ({ ctx, next }) => next({ ctx: { auth: await authenticate(ctx) } }));
 

@@ -16,6 +16,10 @@ describe("loadConfig", () => {
     expect(config.bcryptCost).toBe(12);
     expect(config.databaseUrl).toBe(`file:${path.join(dataDir, "tessera.db")}`);
     expect(config.loginThrottle).toEqual({ maxPerAccount: 10, maxPerAddress: 50, windowSeconds: 900 });
+    expect(config.registrationThrottle).toEqual({ maxPerAddress: 20, windowSeconds: 3600 });
+    expect(config.quotas).toEqual({ keysPerUser: 1000, tasksPerUser: 10_000 });
+    expect(config.sessionPurge).toEqual({ intervalSeconds: 600, maxRowsPerSweep: 10_000 });
+    expect(config.liveStreams).toEqual({ perUser: 50, perConnection: 4, queue: 100 });
     expect(config.corsOrigins).toEqual([]);
     expect(loadConfig({ DATA_DIR: dataDir, CORS_ORIGINS: "https://a.example, http://localhost:5173" }, freshDir()).corsOrigins).toEqual([
       "https://a.example",
@@ -32,7 +36,7 @@ describe("loadConfig", () => {
   });
 
   it("names the variable when a value is invalid", () => {
-    for (const [name, value] of [["PORT", "http"], ["ENV", "staging"], ["BCRYPT_COST", "2"], ["DATABASE_URL", "mysql://x"], ["REDIS_URL", "localhost:6379"], ["DATABASE_POOL_MAX", "0"], ["CORS_ORIGINS", "*"]]) {
+    for (const [name, value] of [["PORT", "http"], ["ENV", "staging"], ["BCRYPT_COST", "2"], ["DATABASE_URL", "mysql://x"], ["REDIS_URL", "localhost:6379"], ["DATABASE_POOL_MAX", "0"], ["CORS_ORIGINS", "*"], ["REGISTER_MAX_PER_ADDRESS", "0"], ["QUOTA_KEYS_PER_USER", "-1"], ["LIVE_STREAM_QUEUE", "x"], ["SESSION_PURGE_MAX_ROWS", "1.5"]]) {
       expect(() => loadConfig({ [name!]: value, DATA_DIR: freshDir() }, freshDir())).toThrow(
         expect.objectContaining({ name: "ConfigError", message: expect.stringContaining(name!) }),
       );

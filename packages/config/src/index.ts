@@ -44,6 +44,15 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: integer(1).default(10),
   LOGIN_MAX_FAILURES_PER_ADDRESS: integer(1).default(50),
   LOGIN_FAILURE_WINDOW_SECONDS: integer(1).default(15 * 60),
+  REGISTER_MAX_PER_ADDRESS: integer(1).default(20),
+  REGISTER_WINDOW_SECONDS: integer(1).default(3600),
+  QUOTA_KEYS_PER_USER: integer(1).default(1000),
+  QUOTA_TASKS_PER_USER: integer(1).default(10_000),
+  SESSION_PURGE_INTERVAL_SECONDS: integer(1).default(600),
+  SESSION_PURGE_MAX_ROWS: integer(1).default(10_000),
+  LIVE_STREAMS_PER_USER: integer(1).default(50),
+  LIVE_STREAMS_PER_CONNECTION: integer(1).default(4),
+  LIVE_STREAM_QUEUE: integer(1).default(100),
   TRUST_PROXY: z.string().default("false"),
   CORS_ORIGINS: z
     .string()
@@ -92,6 +101,14 @@ export interface Config extends ImageSettings {
   refreshTokenTtlSeconds: number;
   bcryptCost: number;
   loginThrottle: { maxPerAccount: number; maxPerAddress: number; windowSeconds: number };
+  /** Registrations per client address (IPv6: per /64) per window. */
+  registrationThrottle: { maxPerAddress: number; windowSeconds: number };
+  /** Most key-value entries and tasks one user may have. */
+  quotas: { keysPerUser: number; tasksPerUser: number };
+  /** How often expired sessions are deleted, and the most rows one sweep deletes. */
+  sessionPurge: { intervalSeconds: number; maxRowsPerSweep: number };
+  /** Live streams (tasks.onChange, orders.onChange): open per user and per connection in one process; events queued per stream. */
+  liveStreams: { perUser: number; perConnection: number; queue: number };
   /** Browser origins allowed to call the API cross-origin; empty: CORS stays off. */
   corsOrigins: string[];
   /** Express's `trust proxy` setting: decides which address counts as the client's. */
@@ -186,6 +203,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, envDir 
       maxPerAddress: env.LOGIN_MAX_FAILURES_PER_ADDRESS,
       windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
     },
+    registrationThrottle: { maxPerAddress: env.REGISTER_MAX_PER_ADDRESS, windowSeconds: env.REGISTER_WINDOW_SECONDS },
+    quotas: { keysPerUser: env.QUOTA_KEYS_PER_USER, tasksPerUser: env.QUOTA_TASKS_PER_USER },
+    sessionPurge: { intervalSeconds: env.SESSION_PURGE_INTERVAL_SECONDS, maxRowsPerSweep: env.SESSION_PURGE_MAX_ROWS },
+    liveStreams: { perUser: env.LIVE_STREAMS_PER_USER, perConnection: env.LIVE_STREAMS_PER_CONNECTION, queue: env.LIVE_STREAM_QUEUE },
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     corsOrigins: env.CORS_ORIGINS.split(",").map((origin) => origin.trim()).filter(Boolean),
     logLevel: env.LOG_LEVEL,

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { type Context, createContext, type RequestInfo, type Services } from "@tessera/api";
 import proxyAddr from "proxy-addr";
 import type { Request } from "./send.ts";
@@ -18,8 +19,16 @@ export interface RequestFacts {
   route: string;
 }
 
-export const clientAddressOf = (req: Request, trust: ReturnType<typeof trustOf>): string =>
-  proxyAddr(req, trust) ?? req.socket.remoteAddress ?? "unknown";
+/**
+ * The client's address: the socket's peer, or what trusted proxies forwarded. proxy-addr hands back whatever text
+ * the forwarded header holds at the chosen hop, address or not; such a value is not believed, and the request
+ * counts as coming from the nearest hop that is an address (the proxy that forwarded the junk).
+ */
+export function clientAddressOf(req: Request, trust: ReturnType<typeof trustOf>): string {
+  const hops = proxyAddr.all(req, trust); // nearest first: the socket's peer, then each trusted hop's report
+  for (let i = hops.length - 1; i >= 0; i--) if (isIP(hops[i]!)) return hops[i]!;
+  return req.socket.remoteAddress ?? "unknown";
+}
 
 /** One header's single value (the first, if sent several times). */
 export const headerValue = (req: Request, name: string): string | undefined => {
@@ -37,6 +46,8 @@ export function contextFor(services: Services, req: Request, facts: RequestFacts
     clientAddress: facts.clientAddress,
     authorization: req.headers.authorization,
     headers: req.headers,
+    // Live streams are counted per connection, and a stalled one's connection is closed (@tessera/api live-streams).
+    connection: req.socket,
     ...extra,
   });
 }

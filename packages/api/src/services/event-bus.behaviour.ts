@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
 import type { EventBus } from "./event-bus.ts";
+import { EventQueueOverflow } from "./event-queue.ts";
 
 /** Any JSON event will do: the buses never look inside one (the Redis bus logs its `type`). */
 export interface SampleEvent {
@@ -31,7 +32,7 @@ export interface BusPair {
 }
 
 /** Registers the shared cases inside the caller's `describe`. */
-export function eventBusBehaviour(makePair: () => BusPair) {
+export function eventBusBehaviour(makePair: (options?: { maxQueued?: number }) => BusPair) {
   it("delivers an owner's events, in order, to each of that owner's subscribers and no one else", async () => {
     const { publisher, subscriber, live } = makePair();
     const controller = new AbortController();
@@ -81,4 +82,42 @@ export function eventBusBehaviour(makePair: () => BusPair) {
     expect(received).toEqual([]);
     expect(subscriber.subscriberCount()).toBe(0);
   });
+
+  it("keeps at most its bound of unread events: a reader further behind is dropped, told at once, and its next read throws", async () => {
+    const { publisher, subscriber, live } = makePair({ maxQueued: 5 });
+    const controller = new AbortController();
+    let overflowed = 0;
+    const slow = subscriber.subscribe("alice", controller.signal, { onOverflow: () => overflowed++ })[Symbol.asyncIterator]();
+    const reader = subscriber.subscribe("alice", controller.signal)[Symbol.asyncIterator]();
+    const first = slow.next();
+    const pending = reader.next();
+    await live("alice");
+    const events = Array.from({ length: 7 }, sample);
+    await publisher.publish("alice", events[0]!);
+    expect((await first).value).toEqual(events[0]);
+    expect((await pending).value).toEqual(events[0]);
+    // Neither reads now: 5 wait for each, then the 6th is one too many for both.
+    for (const event of events.slice(1, 6)) await publisher.publish("alice", event);
+    await eventually(() => subscriber.queued() === 10);
+    expect(overflowed).toBe(0);
+    expect((await nextWithin(reader)).value).toEqual(events[1]); // the reader catches up by one
+    await publisher.publish("alice", events[6]!);
+    await eventually(() => overflowed === 1);
+    expect(subscriber.queued()).toBe(5); // the slow one's were freed; the reader's 5 wait
+    await expect(slow.next()).rejects.toBeInstanceOf(EventQueueOverflow);
+    for (const event of events.slice(2, 7)) expect((await nextWithin(reader)).value).toEqual(event);
+    expect(subscriber.queued()).toBe(0);
+    controller.abort();
+    expect(await nextWithin(reader)).toEqual({ done: true, value: undefined });
+    expect(await slow.next()).toEqual({ done: true, value: undefined });
+  });
+}
+
+/** Polls `check` until it holds (events from another process arrive a moment later), failing after 5 s. */
+async function eventually(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("condition not met within 5000 ms");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }

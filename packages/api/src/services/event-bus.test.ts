@@ -3,11 +3,11 @@ import { describe, expect, it } from "vitest";
 import { eventBusBehaviour, sample, type SampleEvent } from "./event-bus.behaviour.ts";
 import { createInProcessEventBus } from "./event-bus.ts";
 
-const createBus = () => createInProcessEventBus<SampleEvent>("samples");
+const createBus = (options: { maxQueued?: number } = {}) => createInProcessEventBus<SampleEvent>("samples", options);
 
 describe("in-process EventBus", () => {
-  eventBusBehaviour(() => {
-    const bus = createBus();
+  eventBusBehaviour((options) => {
+    const bus = createBus(options);
     return { publisher: bus, subscriber: bus, live: async () => {} };
   });
 

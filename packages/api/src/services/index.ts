@@ -3,13 +3,18 @@ import type { Database } from "@tessera/db";
 import { createImageStorage } from "./image-drivers.ts";
 import type { ImageStorage } from "./image-storage.ts";
 import { createImageSweep, type ImageSweep } from "./image-sweep.ts";
-import { createLoginThrottle, type LimiterFactory, type LoginThrottle } from "./login-throttle.ts";
+import type { CounterFactory } from "./attempt-counters.ts";
+import { createLoginThrottle, type LoginThrottle } from "./login-throttle.ts";
 import { createPasswordHasher, type PasswordHasher } from "./passwords.ts";
 import { redisLimiters } from "./redis-limiters.ts";
+import { createRegistrationThrottle, type RegistrationThrottle } from "./registration-throttle.ts";
 import { createInProcessEventBus, type EventBus } from "./event-bus.ts";
+import { createLiveStreams, type LiveStreams, type SessionChange } from "./live-streams.ts";
 import { createRedisEventBus } from "./redis-event-bus.ts";
 import { consoleLogger, createRedisConnections, type RedisConnections, type ServiceLogger } from "./redis.ts";
 import { type DomainMetrics, noMetrics } from "./metrics.ts";
+import { createQuotas, type Quotas } from "./quotas.ts";
+import { startSessionPurge } from "./session-purge.ts";
 import { createSessionLookup, type SessionLookup } from "./session-lookup.ts";
 import { createTokenService, type TokenService } from "./tokens.ts";
 import type { PaymentProvider } from "./payments/provider.ts";
@@ -24,8 +29,9 @@ export type OrderEvents = EventBus<OrderEvent>;
 /**
  * Everything a procedure may use, built once per process.
  *
- * Cross-process state: with `config.redisUrl`, login throttling and task and order events live in Redis; without it,
- * in this process (one server process only). Sessions live in the database. Without `config.redisUrl` (one
+ * Cross-process state: with `config.redisUrl`, login and registration throttling, task and order events, and the
+ * session-change notices that end revoked sessions' live streams live in Redis; without it, in this process (one
+ * server process only). Sessions live in the database. Without `config.redisUrl` (one
  * process) authentication keeps them in memory, emptied by every write to users or sessions this process
  * makes (session-lookup.ts); with it (several processes) every authenticated request reads its session row
  * from the shared database, so a logout or revocation in one process is refused by every other at once.
@@ -35,6 +41,8 @@ export interface Services {
   tokens: TokenService;
   passwords: PasswordHasher;
   loginThrottle: LoginThrottle;
+  /** Registrations per client address (REGISTER_MAX_PER_ADDRESS), counted where login failures are. */
+  registrationThrottle: RegistrationThrottle;
   taskEvents: TaskEvents;
   /** Order status changes, to each order's buyer and seller (orders.onChange); in-process or Redis, like taskEvents. */
   orderEvents: OrderEvents;
@@ -56,15 +64,22 @@ export interface Services {
   sessions: SessionLookup;
   /** Counts of logins, registrations, orders and webhook events, for the server's /metrics (no-ops by default). */
   metrics: DomainMetrics;
+  /** Per-user limits on keys and tasks (QUOTA_*). */
+  quotas: Quotas;
+  /** Open live streams (tasks.onChange, orders.onChange): their limits, and their end when their session ends. */
+  liveStreams: LiveStreams;
   /** Resolves when every backing service answers (the database, and Redis when configured): for /readyz. */
   ready(): Promise<void>;
-  /** Closes what createServices opened (the Redis connections, the image sweep), not the database it was given. */
+  /**
+   * Stops what createServices started (the image sweep, the checkout reconciler, the session purge, the
+   * session-change listener, the Redis connections), not the database it was given.
+   */
   close(): Promise<void>;
 }
 
 export interface ServiceOverrides {
-  /** Where login failures are counted; in this process by default, in Redis with `config.redisUrl`. */
-  limiters?: LimiterFactory;
+  /** Where login and registration attempts are counted; in this process by default, in Redis with `config.redisUrl`. */
+  counters?: CounterFactory;
   /** What carries live task events; in this process by default, Redis pub/sub with `config.redisUrl`. */
   taskEvents?: TaskEvents;
   orderEvents?: OrderEvents;
@@ -90,6 +105,13 @@ export function createServices(config: Config, db: Database, options: ServiceOve
     // Explicitly chosen (config refuses prod without PAYMENT_PROVIDER), but still said loudly at every start.
     logger.warn({ paymentProvider: "simulator" }, "PAYMENT_PROVIDER=simulator in prod: payments are simulated test-mode charges, no money moves");
   }
+  const counters = options.counters ?? (redis && redisLimiters(redis.commands));
+  const purge = startSessionPurge(db, { ...config.sessionPurge, graceSeconds: config.accessTokenTtlSeconds }, logger);
+  // Each subscription keeps at most LIVE_STREAM_QUEUE unread events (see event-queue.ts).
+  const busOptions = { maxQueued: config.liveStreams.queue };
+  const bus = <E extends { type: string }>(topic: string): EventBus<E> =>
+    redis ? createRedisEventBus<E>(redis, topic, logger, busOptions) : createInProcessEventBus<E>(topic, busOptions);
+  const liveStreams = createLiveStreams(db, config.liveStreams, bus<SessionChange>("session"), logger);
   const services: Services = {
     db,
     tokens: createTokenService({
@@ -98,9 +120,10 @@ export function createServices(config: Config, db: Database, options: ServiceOve
       refreshTtlSeconds: config.refreshTokenTtlSeconds,
     }),
     passwords: createPasswordHasher(config.bcryptCost),
-    loginThrottle: createLoginThrottle(config.loginThrottle, options.limiters ?? (redis && redisLimiters(redis.commands))),
-    taskEvents: options.taskEvents ?? (redis ? createRedisEventBus(redis, "task", logger) : createInProcessEventBus("task")),
-    orderEvents: options.orderEvents ?? (redis ? createRedisEventBus(redis, "order", logger) : createInProcessEventBus("order")),
+    loginThrottle: createLoginThrottle(config.loginThrottle, counters),
+    registrationThrottle: createRegistrationThrottle(config.registrationThrottle, counters),
+    taskEvents: options.taskEvents ?? bus<TaskEvent>("task"),
+    orderEvents: options.orderEvents ?? bus<OrderEvent>("order"),
     payments: options.payments ?? createPaymentSimulator({ webhookSecret: config.webhookSecret, latencyMs: config.payments.simulatorLatencyMs }),
     paymentSettings: config.payments,
     market: config.market,
@@ -110,6 +133,8 @@ export function createServices(config: Config, db: Database, options: ServiceOve
     imageSweep,
     sessions: createSessionLookup(db, { cache: !redis }),
     metrics: options.metrics ?? noMetrics,
+    quotas: createQuotas(db, { keys: config.quotas.keysPerUser, tasks: config.quotas.tasksPerUser }),
+    liveStreams,
     async ready() {
       // Which one does not answer is what an operator needs from a failed readiness check.
       const check = (name: string, answers: Promise<unknown> | undefined) =>
@@ -121,6 +146,7 @@ export function createServices(config: Config, db: Database, options: ServiceOve
     async close() {
       await imageSweep.stop();
       await reconciler.stop();
+      await Promise.all([purge.stop(), liveStreams.close()]);
       await redis?.quit();
     },
   };
@@ -131,7 +157,8 @@ export function createServices(config: Config, db: Database, options: ServiceOve
 
 export type { AccessClaims, TokenService } from "./tokens.ts";
 export { type DomainMetrics, noMetrics } from "./metrics.ts";
-export type { LimiterFactory, LoginThrottle } from "./login-throttle.ts";
+export type { AttemptCounter, CounterFactory } from "./attempt-counters.ts";
+export type { LoginThrottle } from "./login-throttle.ts";
 export type { PasswordHasher } from "./passwords.ts";
 export { createInProcessEventBus, type EventBus } from "./event-bus.ts";
 export { createImageStorage } from "./image-drivers.ts";

@@ -7,7 +7,8 @@ import { closeAll, closedPort, connections, eventually, randomPrefix, rawClient,
 afterEach(() => closeAll());
 
 /** The bus as one server process builds it: a command and a subscriber connection of its own. */
-const processBus = (prefix: string, topic = "task") => createRedisEventBus<SampleEvent>(connections(prefix), topic, silentLogger);
+const processBus = (prefix: string, topic = "task", options: { maxQueued?: number } = {}) =>
+  createRedisEventBus<SampleEvent>(connections(prefix), topic, silentLogger, options);
 
 /** Subscribers Redis knows for the channel (from every process). */
 async function redisSubscribers(channel: string): Promise<number> {
@@ -22,11 +23,11 @@ async function redisSubscribers(channel: string): Promise<number> {
 
 describe("Redis EventBus", () => {
   // One process publishes, another (with connections of its own) subscribes: the events cross Redis.
-  eventBusBehaviour(() => {
+  eventBusBehaviour((options) => {
     const prefix = randomPrefix();
     // One SUBSCRIBE per owner and process, however many local subscriptions.
     const live = (owner: string) => eventually(async () => (await redisSubscribers(`${prefix}task-events:${owner}`)) === 1);
-    return { publisher: processBus(prefix), subscriber: processBus(prefix), live };
+    return { publisher: processBus(prefix), subscriber: processBus(prefix, "task", options), live };
   });
 
   it("unsubscribes the channel in Redis when the last local subscription ends", async () => {

@@ -1,5 +1,6 @@
-import { EventEmitter, on } from "node:events";
-import type { EventBus } from "./event-bus.ts";
+import { EventEmitter } from "node:events";
+import { DEFAULT_MAX_QUEUED, type EventBus } from "./event-bus.ts";
+import { listen } from "./event-queue.ts";
 import { consoleLogger, type RedisConnections, type ServiceLogger } from "./redis.ts";
 
 /**
@@ -13,7 +14,11 @@ export function createRedisEventBus<E extends { type: string }>(
   redis: RedisConnections,
   topic: string,
   logger: ServiceLogger = consoleLogger,
+  options: { maxQueued?: number } = {},
 ): EventBus<E> {
+  const max = options.maxQueued ?? DEFAULT_MAX_QUEUED;
+  let queued = 0;
+  const onQueued = (delta: number) => void (queued += delta);
   // ioredis does not prefix channels (only keys), so the prefix is added here. Every bus of a process shares the
   // subscriber connection; no topic's channel prefix is the start of another's, so each takes only its own.
   const channelPrefix = `${redis.keyPrefix}${topic}-events:`;
@@ -74,16 +79,17 @@ export function createRedisEventBus<E extends { type: string }>(
       }
     },
 
-    async *subscribe(ownerId, signal) {
+    async *subscribe(ownerId, signal, subscribeOptions = {}) {
       if (signal?.aborted) return;
-      // Listening locally first: nothing delivered once the channel is live can be missed.
-      const events = on(emitter, channelOf(ownerId), { signal });
+      // Listening locally first: nothing delivered once the channel is live can be missed. At most `max` events
+      // wait for a slow reader (see event-queue.ts).
+      const events = listen<E>(emitter, channelOf(ownerId), { signal, max, onQueued, onOverflow: subscribeOptions.onOverflow });
       const subscribed = retain(ownerId);
       try {
         // Until Redis confirms, events from other processes cannot arrive; a SUBSCRIBE that fails ends the
         // subscription with the error (the client reconnects) instead of leaving it silently deaf.
         await untilAborted(subscribed, signal);
-        for await (const [event] of events) yield event as E;
+        yield* events;
       } catch (error) {
         if (!signal?.aborted) throw error;
       } finally {
@@ -93,6 +99,7 @@ export function createRedisEventBus<E extends { type: string }>(
     },
 
     subscriberCount: () => total,
+    queued: () => queued,
   };
 }
 

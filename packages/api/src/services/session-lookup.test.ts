@@ -93,3 +93,21 @@ describe("session lookup", () => {
     expect(fake.state.reads).toBe(2);
   });
 });
+
+describe("the session cache", () => {
+  it("keeps at most maxCached sessions (unknown ids included), the least recently used going first", async () => {
+    const fake = fakeDatabase();
+    const sessions = createSessionLookup(fake.db, { cache: true, maxCached: 100 });
+    for (let i = 0; i < 1000; i++) await sessions.find(`unknown-${i}`); // a flood of ids that name no session
+    await sessions.find("s1");
+    expect(fake.state.reads).toBe(1001);
+    await sessions.find("unknown-999"); // among the 100 kept
+    await sessions.find("s1");
+    expect(fake.state.reads).toBe(1001);
+    await sessions.find("unknown-0"); // long forgotten
+    expect(fake.state.reads).toBe(1002);
+    for (let i = 0; i < 100; i++) await sessions.find(`another-${i}`);
+    await sessions.find("s1"); // pushed out by the last 100
+    expect(fake.state.reads).toBe(1103);
+  });
+});

@@ -1,6 +1,8 @@
 import type { Database } from "@tessera/db";
+import { LRUCache } from "lru-cache";
 import type { UserRow } from "../router/auth/users.ts";
 
+/** Sessions kept in memory (the least recently used go first): a few MB at most. */
 const MAX_CACHED = 10_000;
 
 /** A login session with its user (every column but the password hash): what authentication checks. */
@@ -27,6 +29,8 @@ async function loadSession(db: Database, id: string): Promise<SessionWithUser | 
   return { id: session_id, user_id, revoked_at, user };
 }
 
+const NO_SESSION = Symbol("no such session");
+
 export interface SessionLookup {
   /** The session and its user as the database has them now, or null when there is no such session. */
   find(sessionId: string): Promise<SessionWithUser | null>;
@@ -40,10 +44,11 @@ export interface SessionLookup {
  * fires after the commit). Writes by *another* process are not seen, so the cache is only for a single
  * process: with several (REDIS_URL set) every request reads the database, as before.
  */
-export function createSessionLookup(db: Database, options: { cache: boolean }): SessionLookup {
+export function createSessionLookup(db: Database, options: { cache: boolean; maxCached?: number }): SessionLookup {
   if (!options.cache) return { find: (id) => loadSession(db, id) };
 
-  const cached = new Map<string, SessionWithUser | null>();
+  // lru-cache keeps values that are objects; a session that does not exist is remembered as NO_SESSION.
+  const cached = new LRUCache<string, SessionWithUser | typeof NO_SESSION>({ max: options.maxCached ?? MAX_CACHED });
   let generation = 0;
   db.onWrite(["users", "sessions"], () => {
     generation++;
@@ -52,16 +57,13 @@ export function createSessionLookup(db: Database, options: { cache: boolean }): 
   return {
     async find(id) {
       const hit = cached.get(id);
-      if (hit !== undefined) return hit;
+      if (hit !== undefined) return hit === NO_SESSION ? null : hit;
       const startedAt = generation;
       const session = await loadSession(db, id);
       if (session) Object.freeze(Object.freeze(session).user); // shared by every request that finds it
       // A write that landed while this read was in flight may not be in what it returned: keep only rows
       // known to be current.
-      if (generation === startedAt) {
-        if (cached.size >= MAX_CACHED) cached.delete(cached.keys().next().value!);
-        cached.set(id, session);
-      }
+      if (generation === startedAt) cached.set(id, session ?? NO_SESSION);
       return session;
     },
   };

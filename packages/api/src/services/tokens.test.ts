@@ -74,3 +74,22 @@ describe("refresh tokens", () => {
     expect(a.expiresAt.getTime()).toBeGreaterThan(Date.now());
   });
 });
+
+describe("the verified-token cache", () => {
+  it("remembers at most maxCached tokens, the least recently used going first", () => {
+    const bounded = createTokenService({ secret, accessTtlSeconds: 60, refreshTtlSeconds: 600, maxCached: 2 });
+    const [a, b, c] = ["s-a", "s-b", "s-c"].map((sessionId) => bounded.signAccess({ userId: "u", sessionId }));
+    const verify = vi.spyOn(jwt, "verify");
+    try {
+      for (const token of [a, b, a, c]) bounded.verifyAccess(token!); // c pushes out b, used least recently
+      expect(verify).toHaveBeenCalledTimes(3);
+      bounded.verifyAccess(a!);
+      bounded.verifyAccess(c!);
+      expect(verify).toHaveBeenCalledTimes(3); // both still known
+      bounded.verifyAccess(b!);
+      expect(verify).toHaveBeenCalledTimes(4); // b was forgotten: checked again
+    } finally {
+      verify.mockRestore();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { createHash, createSecretKey, randomBytes, randomUUID } from "node:crypto";
 import jwt from "jsonwebtoken";
+import { LRUCache } from "lru-cache";
 
 export interface AccessClaims {
   userId: string;
@@ -17,9 +18,16 @@ export interface TokenService {
 }
 
 const ALGORITHM = "HS256";
+/** Verified tokens kept: ~3 MB at most (a token is ~250 bytes: only tokens this service signed get in). */
 const MAX_VERIFIED = 10_000;
 
-export function createTokenService(options: { secret: string; accessTtlSeconds: number; refreshTtlSeconds: number }): TokenService {
+export function createTokenService(options: {
+  secret: string;
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+  /** How many verified tokens to remember (the least recently used go first); for tests of the bound. */
+  maxCached?: number;
+}): TokenService {
   const { accessTtlSeconds, refreshTtlSeconds } = options;
   // A KeyObject, made once: given a string, jsonwebtoken first tries (and fails) to parse it as a PEM public
   // key on every call, which cost more than everything else in an authenticated request.
@@ -28,7 +36,7 @@ export function createTokenService(options: { secret: string; accessTtlSeconds: 
   // Tokens whose signature was checked, with their claims: a client sends the same token with request after
   // request, and each call of a tRPC batch checks it again. Only the expiry is checked again on a hit; whether
   // the session still stands is authentication's next question, asked every time.
-  const verified = new Map<string, { claims: AccessClaims; exp: number }>();
+  const verified = new LRUCache<string, { claims: AccessClaims; exp: number }>({ max: options.maxCached ?? MAX_VERIFIED });
   return {
     accessTtlSeconds,
     refreshTtlSeconds,
@@ -49,7 +57,6 @@ export function createTokenService(options: { secret: string; accessTtlSeconds: 
         if (typeof payload !== "object" || payload.typ !== "access") return null;
         if (typeof payload.sub !== "string" || typeof payload.sid !== "string" || typeof payload.exp !== "number") return null;
         const claims = { userId: payload.sub, sessionId: payload.sid };
-        if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!);
         verified.set(token, { claims, exp: payload.exp });
         return claims;
       } catch {

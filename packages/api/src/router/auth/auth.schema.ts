@@ -1,11 +1,16 @@
 import { z } from "zod";
 import { envelopeSchema, messageEnvelopeSchema } from "../../envelope.ts";
+import { MAX_PASSWORD_BYTES } from "../../services/passwords.ts";
 import { codePoints, type FieldCodes, text } from "../../validation.ts";
 
 export const GENDERS = ["male", "female", "non-binary", "other", "prefer_not_to_say"] as const;
 export const ROLES = ["user", "seller", "admin"] as const;
 
-const MAX_PASSWORD_BYTES = 72; // bcrypt ignores bytes past 72; longer passwords are refused, never truncated.
+/**
+ * The longest login name: an email (RFC 5321 allows 254 characters; usernames are at most 32). Anything longer
+ * names no account and is refused by validation, before it can become a throttle key or an audit entry.
+ */
+export const MAX_LOGIN_NAME = 254;
 
 /**
  * The document's form of the password rules: 8+ code points; an upper-case letter, a lower-case letter, a digit and a
@@ -74,7 +79,12 @@ export const currentUser = profile.extend({
 }).meta({ id: "User", description: "An account as GET /api/me shows it." });
 
 export const tokenInput = z.object({
-  username: z.string().min(1).meta({ description: "The username or the account's email." }),
+  username: z
+    .string()
+    .min(1)
+    .max(MAX_LOGIN_NAME, `Username must be at most ${MAX_LOGIN_NAME} characters.`)
+    .meta({ description: "The username or the account's email." }),
+  // No upper bound here: a password over 72 bytes is answered like a wrong one (token.handler.ts), at the same cost.
   password: z.string().min(1),
 });
 

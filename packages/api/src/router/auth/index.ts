@@ -16,7 +16,7 @@ const tokenProcedure = (path: "/token" | "/login", summary: string) =>
     .meta({
       openapi: { method: "POST", path, tags, summary, protect: false },
       fieldCodes: credentialCodes,
-      errors: ["MISSING_FIELDS", "INVALID_CREDENTIALS", "RATE_LIMITED"],
+      errors: ["MISSING_FIELDS", "INVALID_REQUEST", "INVALID_CREDENTIALS", "RATE_LIMITED", "NOT_READY"],
     })
     .input(tokenInput)
     .output(tokenOutput)
@@ -28,7 +28,7 @@ export const authRouter = router({
       openapi: { method: "POST", path: "/register", tags, summary: "Create an account", protect: false },
       successStatus: 201,
       fieldCodes: registerCodes,
-      errors: ["INVALID_REQUEST", "INVALID_PASSWORD", "INVALID_AGE", "GENDER_REQUIRED", "USERNAME_EXISTS", "EMAIL_EXISTS"],
+      errors: ["INVALID_REQUEST", "INVALID_PASSWORD", "INVALID_AGE", "GENDER_REQUIRED", "USERNAME_EXISTS", "EMAIL_EXISTS", "RATE_LIMITED", "NOT_READY"],
     })
     .input(registerInput)
     .output(registerOutput)

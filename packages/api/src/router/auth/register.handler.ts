@@ -17,6 +17,12 @@ async function conflictFor(ctx: Context, usernameKey: string, email: string): Pr
 }
 
 export async function register({ ctx, input }: { ctx: Context; input: RegisterInput }) {
+  // Per client address, before the database is asked or a hash is made: sign-ups cannot be used to flood either.
+  const refused = await ctx.services.registrationThrottle.begin(ctx.request.clientAddress);
+  if (refused) {
+    const wait = refused.retryAfter;
+    throw new AppError("RATE_LIMITED", `Too many registrations from your address. Try again in ${wait} seconds.`, { retryAfter: wait });
+  }
   const usernameKey = input.username.toLowerCase();
   const email = input.email.toLowerCase();
   // Checked before hashing so a taken name costs no bcrypt round; the unique indexes decide races.

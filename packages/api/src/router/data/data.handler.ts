@@ -21,10 +21,12 @@ export async function createEntry({ ctx, input }: Call<typeof entryInput>) {
   const now = new Date();
   try {
     // A plain insert: the primary key makes concurrent creates of one key give exactly one winner.
-    await entries(ctx)
-      .insertInto("data_entries")
-      .values({ owner_id: ctx.auth.user.id, key: input.key, ...toStored(input.value), created_at: now, updated_at: now })
-      .execute();
+    // Within the user's key quota (409 QUOTA_EXCEEDED past it; services/quotas.ts).
+    await ctx.services.quotas.create("keys", ctx.auth.user.id, () =>
+      entries(ctx)
+        .insertInto("data_entries")
+        .values({ owner_id: ctx.auth.user.id, key: input.key, ...toStored(input.value), created_at: now, updated_at: now })
+        .execute());
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError("KEY_EXISTS", "Key already exists.");
     throw error;

@@ -18,7 +18,7 @@ export const dataRouter = router({
     .meta({
       openapi: { method: "POST", path: "/data", tags, summary: "Store a new key" },
       successStatus: 201,
-      errors: ["INVALID_KEY", "INVALID_VALUE", "KEY_EXISTS"],
+      errors: ["INVALID_KEY", "INVALID_VALUE", "KEY_EXISTS", "QUOTA_EXCEEDED"],
     })
     .input(entryInput)
     .output(createdOutput)

@@ -1,5 +1,5 @@
 import { AppError, success } from "../../envelope.ts";
-import type { AuthedCall as Call, AuthedContext as Authed } from "../../trpc.ts";
+import { type AuthedCall as Call, type AuthedContext as Authed, streamCaller } from "../../trpc.ts";
 import { type OrderRow, orderOf, readOrders, toOrder } from "./order-rows.ts";
 import type { idInput, OrderEvent, OrderStatus } from "./orders.schema.ts";
 import { announce, move } from "./transitions.ts";
@@ -64,5 +64,7 @@ export const deliverOrder = sellerMove("shipped", "delivered", "delivered", "Ord
  * away. No replay: a client that (re)connects refetches what it shows, then applies events.
  */
 export async function* orderChanges({ ctx, signal }: { ctx: Authed; signal: AbortSignal | undefined }): AsyncGenerator<OrderEvent, void> {
-  yield* ctx.services.orderEvents.subscribe(ctx.auth.user.id, signal);
+  // Within the live-stream limits, and ended with its session (services/live-streams.ts).
+  const userId = ctx.auth.user.id;
+  yield* ctx.services.liveStreams.serve(streamCaller(ctx), signal, (live, options) => ctx.services.orderEvents.subscribe(userId, live, options));
 }

@@ -36,7 +36,7 @@ export const tasksRouter = router({
     .meta({
       openapi: { method: "POST", path: "/tasks", tags, summary: "Create a task" },
       successStatus: 201,
-      errors: ["INVALID_REQUEST"],
+      errors: ["INVALID_REQUEST", "QUOTA_EXCEEDED"],
     })
     .input(createInput)
     .output(createdOutput)

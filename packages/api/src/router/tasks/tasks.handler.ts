@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { AppError, done, success } from "../../envelope.ts";
 import { searchText } from "../../search.ts";
-import type { AuthedCall as Call, AuthedContext as Authed } from "../../trpc.ts";
+import { type AuthedCall as Call, type AuthedContext as Authed, streamCaller } from "../../trpc.ts";
 import { TASK_COLUMNS, toTask } from "./task-row.ts";
 import { type createInput, type idInput, PRIORITY_RANK, type TaskEvent, type updateInput } from "./tasks.schema.ts";
 
@@ -36,7 +36,8 @@ export async function createTask({ ctx, input }: Call<typeof createInput>) {
     created_at: now,
     updated_at: now,
   };
-  await ctx.services.db.kysely.insertInto("tasks").values(row).execute();
+  // Within the user's task quota (409 QUOTA_EXCEEDED past it; services/quotas.ts).
+  await ctx.services.quotas.create("tasks", ctx.auth.user.id, () => ctx.services.db.kysely.insertInto("tasks").values(row).execute());
   const task = toTask(row);
   await ctx.services.taskEvents.publish(ctx.auth.user.id, { type: "created", task });
   return success(task, "Task created successfully.");
@@ -91,9 +92,11 @@ export async function deleteTask({ ctx, input }: Call<typeof idInput>) {
 
 /**
  * tasks.onChange: the caller's own task events from now on, until the client goes away (tRPC aborts
- * `signal` when the connection closes, which releases the subscription). No replay: a client that
- * (re)connects should refetch what it shows, then apply events.
+ * `signal` when the connection closes, which releases the subscription) or the stream may no longer live (its
+ * session ended, it fell behind: services/live-streams.ts). No replay: a client that (re)connects should refetch
+ * what it shows, then apply events.
  */
 export async function* taskChanges({ ctx, signal }: { ctx: Authed; signal: AbortSignal | undefined }): AsyncGenerator<TaskEvent, void> {
-  yield* ctx.services.taskEvents.subscribe(ctx.auth.user.id, signal);
+  const userId = ctx.auth.user.id;
+  yield* ctx.services.liveStreams.serve(streamCaller(ctx), signal, (live, options) => ctx.services.taskEvents.subscribe(userId, live, options));
 }
