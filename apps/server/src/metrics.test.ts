@@ -55,6 +55,17 @@ describe("GET /metrics", () => {
     expect(scraped.text).not.toContain("nowhere");
   });
 
+  it("counts registrations and logins by outcome", async () => {
+    const before = samples((await scrape(server.url)).text);
+    const { input } = await userWithSession(server.url); // one registration, one login
+    expect((await call(server.url, "POST", "/api/token", { json: { username: input.username, password: "Wrong-passw0rd!" } })).status).toBe(401);
+    const after = samples((await scrape(server.url)).text);
+    const grew = (series: string) => (after.get(series) ?? 0) - (before.get(series) ?? 0);
+    expect(grew("tessera_registrations_total")).toBe(1);
+    expect(grew('tessera_logins_total{outcome="succeeded"}')).toBe(1);
+    expect(grew('tessera_logins_total{outcome="failed"}')).toBe(1);
+  });
+
   it("has node's process metrics, the open streams and, on PostgreSQL, the pool", async () => {
     const { tokens } = await userWithSession(server.url);
     const stream = await fetch(`${server.url}/trpc/tasks.onChange`, { headers: { Accept: "text/event-stream", Authorization: `Bearer ${tokens.access_token}` } });

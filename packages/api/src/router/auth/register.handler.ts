@@ -42,6 +42,7 @@ export async function register({ ctx, input }: { ctx: Context; input: RegisterIn
       created_at: new Date(),
     };
     await ctx.services.db.kysely.insertInto("users").values(user).execute();
+    ctx.services.metrics.registration();
     return success(toPublicUser(user), "User successfully registered!");
   } catch (error) {
     if (isUniqueViolation(error)) throw (await conflictFor(ctx, usernameKey, email)) ?? error;

@@ -32,6 +32,7 @@ export async function token({ ctx, input }: { ctx: Context; input: TokenInput })
   if ("retryAfter" in attempt) {
     // Not audited: the throttle exists to refuse a flood cheaply, and it must not turn into a flood of writes.
     const wait = attempt.retryAfter;
+    ctx.services.metrics.login("throttled");
     throw new AppError("RATE_LIMITED", `Too many failed login attempts. Try again in ${wait} seconds.`, { retryAfter: wait });
   }
   let failed = false;
@@ -45,10 +46,12 @@ export async function token({ ctx, input }: { ctx: Context; input: TokenInput })
       failed = true;
       const reason = failureReason(user, passwordMatches, tooLong);
       await appendAudit(ctx.services.db.kysely, ctx.request, { actorId: user?.id ?? null, action: "login.failed", details: { ...tried, reason } });
+      ctx.services.metrics.login("failed");
       throw new AppError("INVALID_CREDENTIALS", "Invalid username or password.");
     }
     const pair = await startSession(ctx, user.id);
     await appendAudit(ctx.services.db.kysely, ctx.request, { actorId: user.id, action: "login.succeeded", details: tried });
+    ctx.services.metrics.login("succeeded");
     return success(pair, "Access token generated successfully.");
   } finally {
     // Only failures count (API.md: "after N failed attempts"): a success, or an attempt that could not be checked

@@ -180,6 +180,7 @@ export async function placeOrders(ctx: Authed, paymentMethod: string, key: strin
   if (declined) {
     await failAll(ctx, orders, results);
     await announce(ctx, ids);
+    ctx.services.metrics.order("failed", orders.length);
     throw new AppError("PAYMENT_DECLINED", `Payment declined: ${declined.message}`, {
       details: [{ path: "payment_method", message: declined.message, decline_code: declined.declineCode }],
     });
@@ -207,6 +208,7 @@ export async function placeOrders(ctx: Authed, paymentMethod: string, key: strin
   });
   await announce(ctx, paid);
   await refundLost(ctx, lost, results, orders);
+  ctx.services.metrics.order("placed", orders.length - lost.length);
   return readOrders(ctx.services.db.kysely, ids);
 }
 

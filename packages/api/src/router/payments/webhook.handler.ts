@@ -65,17 +65,18 @@ async function apply(tx: Transaction, event: ChargeEvent, at: Date): Promise<boo
 export async function receiveWebhook({ ctx, input }: { ctx: Context; input: object }) {
   const event = verifiedEvent(ctx, input);
   const at = new Date();
-  const changedOrder = await ctx.services.db.transaction(async (tx) => {
-    if (await tx.selectFrom("payment_events").select("id").where("id", "=", event.id).executeTakeFirst()) return undefined;
+  const outcome = await ctx.services.db.transaction(async (tx) => {
+    if (await tx.selectFrom("payment_events").select("id").where("id", "=", event.id).executeTakeFirst()) return { seen: "duplicate" } as const;
     const changed = isChargeEvent(event) && (await apply(tx, event, at));
     const orderId = changed ? event.data.order_id : null;
     await tx.insertInto("payment_events").values({ id: event.id, type: event.type, order_id: orderId, received_at: at }).execute();
-    return orderId ?? undefined;
+    return orderId ? ({ seen: "applied", orderId } as const) : ({ seen: "ignored" } as const);
   }).catch((error: unknown) => {
     // The same event delivered twice at once: the other delivery stored it (and applied it) first.
-    if (isUniqueViolation(error)) return undefined;
+    if (isUniqueViolation(error)) return { seen: "duplicate" } as const;
     throw error;
   });
-  if (changedOrder) await announce(ctx, [changedOrder]);
+  ctx.services.metrics.webhookEvent(outcome.seen);
+  if (outcome.seen === "applied") await announce(ctx, [outcome.orderId]);
   return done("Event received.");
 }
