@@ -2,7 +2,8 @@ import { describe, expect, inject, it } from "vitest";
 import { screenshot, useBrowser } from "./browser.ts";
 
 const browser = useBrowser();
-const METHODS = ["get", "post", "put", "patch", "delete"];
+// HEAD is documented wherever GET is: Swagger UI lists it as an operation too.
+const METHODS = ["get", "head", "post", "put", "patch", "delete"];
 
 describe("/docs", () => {
   it("renders the API reference with every REST route of the OpenAPI document", async () => {

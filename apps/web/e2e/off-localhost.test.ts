@@ -74,7 +74,10 @@ describe("a browser app on another origin (CORS_ORIGINS)", () => {
     dataDir = mkdtempSync(path.join(tmpdir(), "tessera-cors-e2e-"));
     database = await createTestDatabase(dataDir);
     const secret = randomBytes(32).toString("base64url");
-    api = await spawnServer({ ENV: "prod", JWT_SECRET: secret, WEBHOOK_SECRET: secret, DATA_DIR: dataDir, DATABASE_URL: database.url, BCRYPT_COST: "4", CORS_ORIGINS: siteOrigin });
+    api = await spawnServer({
+      ENV: "prod", JWT_SECRET: secret, WEBHOOK_SECRET: secret, PAYMENT_PROVIDER: "simulator", DATA_DIR: dataDir, DATABASE_URL: database.url,
+      BCRYPT_COST: "4", CORS_ORIGINS: siteOrigin,
+    });
     apiOrigin = `http://api.test:${new URL(api.url).port}`;
   });
   afterAll(async () => {
