@@ -133,7 +133,7 @@ export function createServices(config: Config, db: Database, options: ServiceOve
     imageSweep,
     sessions: createSessionLookup(db, { cache: !redis }),
     metrics: options.metrics ?? noMetrics,
-    quotas: createQuotas(db, { keys: config.quotas.keysPerUser, tasks: config.quotas.tasksPerUser }),
+    quotas: createQuotas(db, { keys: config.quotas.keysPerUser, tasks: config.quotas.tasksPerUser }, { remember: !redis }),
     liveStreams,
     async ready() {
       // Which one does not answer is what an operator needs from a failed readiness check.

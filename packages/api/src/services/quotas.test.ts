@@ -39,6 +39,17 @@ describe("quotas", () => {
     expect((await rejection(carol.data.create({ key: "k1", value: "v" }))).appCode).toBe("QUOTA_EXCEEDED");
   });
 
+  it("makes room for exactly as many as were deleted, however often the limit is reached", async () => {
+    const erin = await signedInCaller(env);
+    for (let round = 0; round < 3; round++) {
+      const { ok } = await settled(Array.from({ length: 8 }, (_, i) => erin.data.create({ key: `r${round}-${i}`, value: "v" })));
+      expect(ok).toBe(round === 0 ? 5 : 2);
+      const keys = (await erin.data.list({ limit: 100 })).data.items.map((item) => item.key);
+      expect(keys).toHaveLength(5);
+      for (const key of keys.slice(0, 2)) await erin.data.delete({ key });
+    }
+  });
+
   it("limits tasks the same way", async () => {
     const dave = await signedInCaller(env);
     const { ok, codes } = await settled(Array.from({ length: 10 }, (_, i) => dave.tasks.create({ title: `t${i}` })));
