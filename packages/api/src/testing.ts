@@ -1,32 +1,22 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { loadConfig } from "@tessera/config";
 import { createDatabase } from "@tessera/db";
-import { createTestDatabase } from "@tessera/db/testing";
 import { expect } from "vitest";
 import { createSuperuser } from "./cli/superuser.ts";
 import { AppError } from "./envelope.ts";
 import { createCaller } from "./root.ts";
 import { createServices, type ServiceOverrides, type Services } from "./services/index.ts";
 import { createContext, type RequestInfo } from "./trpc.ts";
+import { testEnvironment } from "./testing/environment.ts";
+
+export { type TestEnvironment, testEnvironment } from "./testing/environment.ts";
+export { type Page, pages, type PagesOptions } from "./testing/pages.ts";
 
 /**
  * Real services over a fresh database of their own, for createCaller tests: an SQLite file in a temporary
  * folder, or a new database on the PostgreSQL server when the environment's DATABASE_URL names one.
  */
 export async function createTestServices(env: Record<string, string> = {}, overrides: ServiceOverrides = {}) {
-  const dataDir = mkdtempSync(path.join(tmpdir(), "tessera-api-test-"));
-  const database = await createTestDatabase(dataDir);
-  const config = loadConfig({
-    ENV: "test", DATA_DIR: dataDir, DATABASE_URL: database.url, BCRYPT_COST: "4",
-    // Tests register many users from one address; the registration throttle's own tests lower this.
-    REGISTER_MAX_PER_ADDRESS: "100000",
-    // With REDIS_URL in the environment (CI's second run) shared state goes through Redis, in keys of these services' own.
-    REDIS_URL: process.env.REDIS_URL, REDIS_KEY_PREFIX: `tessera-test:${randomUUID()}:`,
-    ...env,
-  });
+  const { config, dispose } = await testEnvironment(env);
   const db = await createDatabase({ url: config.databaseUrl, poolMax: config.databasePoolMax });
   const services: Services = createServices(config, db, overrides);
   await services.ready();
@@ -38,8 +28,7 @@ export async function createTestServices(env: Record<string, string> = {}, overr
     async cleanup() {
       await services.close();
       await db.close(); // before the drop: PostgreSQL refuses to drop a database with open connections
-      await database.drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      await dispose();
     },
   };
 }
