@@ -4,7 +4,7 @@ import { encodeCursor } from "./pagination.ts";
  * Most bytes of JSON one page of a marketplace list answers with (its items; the envelope adds a few dozen): a
  * page of 100 products with 10,000-character descriptions would otherwise be over a megabyte, and a tRPC batch
  * twenty of them. A page that reaches it stops early, with a next_cursor that goes on from its last item: keyset
- * paging still visits every item once, in order (API.md), it only takes more pages.
+ * paging still visits every item once, in order (docs/contract.md), it only takes more pages.
  */
 export const PAGE_MAX_BYTES = 256 * 1024;
 

@@ -3,7 +3,7 @@ import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { z } from "zod";
 
 /**
- * The wire contract of ../shared/API.md in one place: the success and error envelopes,
+ * The wire contract of docs/contract.md in one place: the success and error envelopes,
  * every machine code with its HTTP status, and how a tRPC error becomes a REST error body.
  */
 const APP_CODES = {
@@ -35,7 +35,7 @@ const APP_CODES = {
   RATE_LIMITED: { http: 429, trpc: "TOO_MANY_REQUESTS" },
   INTERNAL_SERVER_ERROR: { http: 500, trpc: "INTERNAL_SERVER_ERROR" },
   NOT_READY: { http: 503, trpc: "SERVICE_UNAVAILABLE" },
-  // Marketplace (API-MARKET.md).
+  // Marketplace (docs/contract.md).
   ALREADY_SELLER: { http: 409, trpc: "CONFLICT" },
   PRODUCT_NOT_FOUND: { http: 404, trpc: "NOT_FOUND" },
   IMAGE_NOT_FOUND: { http: 404, trpc: "NOT_FOUND" },
@@ -59,8 +59,8 @@ export const appCodes = Object.keys(APP_CODES) as AppCode[];
 export const httpStatusOf = (code: AppCode): number => APP_CODES[code].http;
 
 /**
- * Codes whose errors list problems in `details`: API.md's input validation codes, and the marketplace codes
- * whose text in API-MARKET.md says so (one entry per product out of stock; the declined payment method).
+ * Codes whose errors list problems in `details`: the contract's input validation codes, and the marketplace codes
+ * whose text in docs/contract.md says so (one entry per product out of stock; the declined payment method).
  */
 export const DETAIL_CODES = new Set<AppCode>([
   "INVALID_REQUEST", "MISSING_FIELDS", "INVALID_PASSWORD", "INVALID_AGE", "GENDER_REQUIRED", "INVALID_KEY", "INVALID_VALUE",
@@ -84,7 +84,7 @@ const FROM_TRPC_CODE: Partial<Record<TRPC_ERROR_CODE_KEY, AppCode>> = {
 export interface FieldProblem {
   path: string;
   message: string;
-  /** PAYMENT_DECLINED: the processor's reason, e.g. `insufficient_funds` (API-MARKET.md). */
+  /** PAYMENT_DECLINED: the processor's reason, e.g. `insufficient_funds` (docs/contract.md). */
   decline_code?: string;
 }
 

@@ -151,7 +151,7 @@ const optionallyAuthenticated = t.middleware(async ({ ctx, next }) =>
 const baseProcedure = t.procedure.use(contractValidation);
 const authedProcedure = baseProcedure.use(authenticated);
 
-/** Routing, then authentication, then the role, then validation: the order API.md prescribes. */
+/** Routing, then authentication, then the role, then validation: the order docs/contract.md prescribes. */
 export const publicProcedure = baseProcedure.use(inputAfterAccess);
 export const protectedProcedure = authedProcedure.use(inputAfterAccess);
 /** Public reads whose answer depends on who asks (an archived product shows to its seller and admins). */
@@ -170,7 +170,7 @@ const requireRole = (allowed: (role: string) => boolean, message: string) =>
     .use(inputAfterAccess);
 
 export const adminProcedure = requireRole((role) => role === "admin", "This route is for admins only.");
-/** Selling routes (API-MARKET.md): the role must be exactly `seller`; admins moderate but do not sell. */
+/** Selling routes (docs/contract.md): the role must be exactly `seller`; admins moderate but do not sell. */
 export const sellerProcedure = requireRole((role) => role === "seller", "This route is for sellers only: become one with POST /api/seller/onboard.");
-/** Becoming a seller: anyone signed in but admins, who moderate and do not sell (API-MARKET.md). */
+/** Becoming a seller: anyone signed in but admins, who moderate and do not sell (docs/contract.md). */
 export const nonAdminProcedure = requireRole((role) => role !== "admin", "Admins moderate the marketplace but do not sell.");

@@ -9,7 +9,7 @@ import { AppError } from "./envelope.ts";
  */
 export type FieldCodes = Record<string, AppCode | { missing?: AppCode; invalid?: AppCode }>;
 
-// API.md: "the code is the first that applies in this order".
+// docs/contract.md: "the code is the first that applies in this order".
 const PRECEDENCE: AppCode[] = [
   "MISSING_FIELDS", "INVALID_REQUEST", "INVALID_KEY", "INVALID_VALUE", "GENDER_REQUIRED", "INVALID_AGE", "INVALID_PASSWORD",
 ];
@@ -55,7 +55,7 @@ function summary(code: AppCode, problems: Classified[]): string {
   const missing = problems.filter((p) => p.missing);
   if (code === "MISSING_FIELDS") return `Missing required fields: ${fields(missing)}.`;
   if (code === "INVALID_REQUEST") {
-    // API.md: the message names the fields; every field the details list, whatever code its own problem has.
+    // docs/contract.md: the message names the fields; every field the details list, whatever code its own problem has.
     const parts: string[] = [];
     if (missing.length > 0) parts.push(`Please provide all required fields: ${fields(missing)}.`);
     const invalid = problems.filter((p) => !p.missing && p.path !== "");
@@ -84,12 +84,12 @@ export function inputValidationError(issues: readonly Issue[], rawInput: unknown
 export const withoutNul = <T extends z.ZodString>(schema: T) =>
   schema.refine((value) => !value.includes("\u0000"), "Must not contain the NUL character (U+0000).");
 
-/** Length in Unicode code points, as API.md counts "characters". */
+/** Length in Unicode code points, as docs/contract.md counts "characters". */
 export const codePoints = (value: string) => [...value].length;
 
 /**
  * The patterns of the rules below, as the OpenAPI document states them (JSON Schema 2020-12: ECMA-262 regular
- * expressions, read with the u flag). JSON Schema's minLength/maxLength count code points, as API.md does.
+ * expressions, read with the u flag). JSON Schema's minLength/maxLength count code points, as docs/contract.md does.
  */
 export const PATTERNS = {
   /** No U+0000. */

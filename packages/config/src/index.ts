@@ -95,7 +95,7 @@ export interface Config extends ImageSettings {
   /** Prefix of every Redis key and channel: lets deployments (or test runs) share one Redis. */
   redisKeyPrefix: string;
   jwtSecret: string;
-  /** HMAC-SHA256 key of payment webhooks (`Tessera-Signature`, API-MARKET.md). */
+  /** HMAC-SHA256 key of payment webhooks (`Tessera-Signature`, docs/contract.md). */
   webhookSecret: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
@@ -154,7 +154,7 @@ export class ConfigError extends Error {
 
 const MIN_SECRET_BYTES = 32;
 
-/** Largest product image upload, inclusive (API-MARKET.md: 5 MiB; fixed by the contract, not configurable). */
+/** Largest product image upload, inclusive (docs/contract.md: 5 MiB; fixed by the contract, not configurable). */
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 
 /** Every problem of a configuration, one line each, so that an operator fixes them in one go. */

@@ -1,4 +1,4 @@
-/** Every failure is a TesseraError carrying the contract's code, message and details (API.md). */
+/** Every failure is a TesseraError carrying the contract's code, message and details (docs/contract.md). */
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { client, countingFetch, liveServer, newUser, signedIn, type TestServer } from "../test/helpers.ts";

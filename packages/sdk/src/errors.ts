@@ -2,7 +2,7 @@ import { TRPCClientError } from "@trpc/client";
 import type { AppCode, FieldProblem, TesseraRouter } from "./router.ts";
 
 /**
- * A contract code (API.md), or `NETWORK_ERROR` when no contract answer arrived: the request failed, was aborted,
+ * A contract code (docs/contract.md), or `NETWORK_ERROR` when no contract answer arrived: the request failed, was aborted,
  * or the reply was not the server's JSON (a proxy's HTML error page, say). `cause` then holds the original error.
  */
 export type TesseraErrorCode = AppCode | "NETWORK_ERROR";
@@ -24,7 +24,7 @@ export interface TesseraErrorOptions {
 export class TesseraError extends TRPCClientError<TesseraRouter> {
   /** The contract's machine code, e.g. `INVALID_TOKEN`, `TASK_NOT_FOUND`. */
   readonly code: TesseraErrorCode;
-  /** Field problems, on input validation codes only (API.md); `undefined` elsewhere. */
+  /** Field problems, on input validation codes only (docs/contract.md); `undefined` elsewhere. */
   readonly details: FieldProblem[] | undefined;
 
   constructor(message: string, options: TesseraErrorOptions) {

@@ -17,7 +17,7 @@ export type RouterOutputs = inferRouterOutputs<TesseraRouter>;
 
 type ErrorShape = TesseraRouter["_def"]["_config"]["$types"]["errorShape"];
 
-/** A machine code of the HTTP contract (API.md), as errors carry it. */
+/** A machine code of the HTTP contract (docs/contract.md), as errors carry it. */
 export type AppCode = ErrorShape["data"]["appCode"];
 /** One field problem of a validation error: `path` is the field name, dotted for nested fields. */
 export type FieldProblem = NonNullable<ErrorShape["data"]["details"]>[number];

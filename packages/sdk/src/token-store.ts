@@ -1,7 +1,7 @@
 /** A login session's tokens, as the client keeps them. */
 export interface TesseraTokens {
   accessToken: string;
-  /** Single use: each refresh returns a new one (API.md), and the client stores it. */
+  /** Single use: each refresh returns a new one (docs/contract.md), and the client stores it. */
   refreshToken: string;
   /** When the access token expires, in ms since the epoch by this machine's clock. Informational: the client
    * refreshes when the server answers INVALID_TOKEN, not by the clock. */

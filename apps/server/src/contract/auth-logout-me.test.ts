@@ -1,4 +1,4 @@
-/** POST /api/logout and GET /api/me, and every way an access token is refused (API.md "Conventions", "Auth"). */
+/** POST /api/logout and GET /api/me, and every way an access token is refused (docs/contract.md "Conventions", "Auth"). */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/server.ts";

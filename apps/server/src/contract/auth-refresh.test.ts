@@ -1,4 +1,4 @@
-/** POST /api/token/refresh — rotation, theft detection, expiry (API.md "Auth"). */
+/** POST /api/token/refresh — rotation, theft detection, expiry (docs/contract.md "Auth"). */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/server.ts";
 import {

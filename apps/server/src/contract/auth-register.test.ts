@@ -1,4 +1,4 @@
-/** POST /api/register — API.md "Auth" and the precedence rules at its end. */
+/** POST /api/register — docs/contract.md "Auth" and the precedence rules at its end. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/server.ts";
 import {
@@ -193,7 +193,7 @@ describe("POST /api/register: several failing fields", () => {
     const reply = await register(input);
     expectError(reply, 400, code);
     expect([...new Set(detailPaths(reply))].sort()).toEqual([...paths].sort());
-    // API.md: an INVALID_REQUEST message names the fields, all of them, whatever code each one's own problem has.
+    // docs/contract.md: an INVALID_REQUEST message names the fields, all of them, whatever code each one's own problem has.
     if (code === "INVALID_REQUEST") for (const path of paths) expect(reply.body.message).toContain(path);
   });
 

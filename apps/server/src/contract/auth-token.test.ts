@@ -1,4 +1,4 @@
-/** POST /api/token and its alias POST /api/login — API.md "Auth", including the RATE_LIMITED rules. */
+/** POST /api/token and its alias POST /api/login — docs/contract.md "Auth", including the RATE_LIMITED rules. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/server.ts";
 import {

@@ -1,4 +1,4 @@
-/** API.md "Conventions": envelopes, request ids, routing order, bodies, limits; plus the documentation routes. */
+/** docs/contract.md "Conventions": envelopes, request ids, routing order, bodies, limits; plus the documentation routes. */
 import { validate } from "@readme/openapi-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/server.ts";
@@ -17,7 +17,7 @@ afterAll(() => server.stop());
 const MIB = 1024 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The REST routes of API.md "Auth", with the one method each answers. */
+/** The REST routes of docs/contract.md "Auth", with the one method each answers. */
 const AUTH_ROUTES = [
   ["POST", "/api/register"], ["POST", "/api/token"], ["POST", "/api/login"],
   ["POST", "/api/token/refresh"], ["POST", "/api/logout"], ["GET", "/api/me"],
@@ -120,7 +120,7 @@ describe("routing: trailing slash, 404, 405", () => {
   });
 });
 
-describe("routing on the probes and HEAD (API.md: 405 with Allow on every known path; HEAD where GET is)", () => {
+describe("routing on the probes and HEAD (docs/contract.md: 405 with Allow on every known path; HEAD where GET is)", () => {
   it.each(["/healthz", "/readyz", "/healthz/", "/readyz/"])("405 METHOD_NOT_ALLOWED with Allow: GET, HEAD for other methods on %s", async (path) => {
     for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
       for (const auth of [{}, { token }]) {
@@ -256,7 +256,7 @@ describe("documentation routes", () => {
     }
   });
 
-  it("serves an /api/openapi.json that is valid against the OpenAPI schema (API.md Operations)", async () => {
+  it("serves an /api/openapi.json that is valid against the OpenAPI schema (docs/contract.md Operations)", async () => {
     const document = (await call(server.url, "GET", "/api/openapi.json")).body;
     const result = await validate(document);
     expect(result.valid, result.valid ? "" : JSON.stringify(result.errors).slice(0, 500)).toBe(true);

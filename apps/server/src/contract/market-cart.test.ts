@@ -1,4 +1,4 @@
-/** API-MARKET.md "Cart" over real HTTP: every route, its answers and every error code. */
+/** docs/contract.md "Cart" over real HTTP: every route, its answers and every error code. */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, detailPaths, expectError, expectSuccess } from "../testing/http.ts";
@@ -57,7 +57,7 @@ describe("POST /api/cart/items", () => {
     const beyond = await rest("POST", "/cart/items", { product_id: p.id, quantity: 40 });
     expectError(beyond, 400, "INVALID_REQUEST");
     expect(detailPaths(beyond)).toEqual(["quantity"]);
-    expect(beyond.body.message).toMatch(/\bquantity\b/); // API.md: the message names the field
+    expect(beyond.body.message).toMatch(/\bquantity\b/); // docs/contract.md: the message names the field
     expect((await rest("GET", "/cart")).body.data.items[0].quantity).toBe(60);
   });
 

@@ -1,4 +1,4 @@
-/** Sellers, products and categories over real HTTP (API-MARKET.md "Roles" and "Products"), REST and tRPC. */
+/** Sellers, products and categories over real HTTP (docs/contract.md "Roles" and "Products"), REST and tRPC. */
 import { randomUUID } from "node:crypto";
 import { createSuperuser } from "@tessera/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-/** API-MARKET.md "Checkout and payments" over real HTTP: answers, error codes and the Idempotency-Key rules. */
+/** docs/contract.md "Checkout and payments" over real HTTP: answers, error codes and the Idempotency-Key rules. */
 import { randomUUID } from "node:crypto";
 import type { PaymentSimulator } from "@tessera/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-/** Product images over real HTTP (API-MARKET.md "Products"): upload, read, delete, limits and refusals. */
+/** Product images over real HTTP (docs/contract.md "Products"): upload, read, delete, limits and refusals. */
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync } from "node:fs";
 import { request as httpRequest } from "node:http";
@@ -160,13 +160,13 @@ describe("POST /api/products/{id}/images", () => {
     expectError(await upload(undefined, productId, form()), 401, "INVALID_TOKEN");
     expectError(await upload("not-a-token", "no-such-product", form()), 401, "INVALID_TOKEN");
     expectError(await upload(admin, productId, form()), 403, "FORBIDDEN");
-    // API-MARKET.md: on an existing product, anyone who is not its seller (or an admin) gets 404 PRODUCT_NOT_FOUND from
+    // docs/contract.md: on an existing product, anyone who is not its seller (or an admin) gets 404 PRODUCT_NOT_FOUND from
     // the write routes, the same answer as for a product that does not exist: a buyer as much as another seller.
     for (const stranger of [buyer, otherSeller]) {
       expectError(await upload(stranger, productId, form()), 404, "PRODUCT_NOT_FOUND");
       expectError(await upload(stranger, randomUUID(), form()), 404, "PRODUCT_NOT_FOUND");
     }
-    // Validation comes before existence (API.md), for everyone alike: a body that is not multipart is 415.
+    // Validation comes before existence (docs/contract.md), for everyone alike: a body that is not multipart is 415.
     expectError(await upload(buyer, productId, { raw: Buffer.from("{}"), type: "application/json" }), 415, "UNSUPPORTED_MEDIA_TYPE");
     expectError(await upload(buyer, randomUUID(), { raw: Buffer.from("{}"), type: "application/json" }), 415, "UNSUPPORTED_MEDIA_TYPE");
     expectError(await upload(seller, randomUUID(), form()), 404, "PRODUCT_NOT_FOUND");

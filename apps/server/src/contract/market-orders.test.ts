@@ -1,4 +1,4 @@
-/** API-MARKET.md "Orders" over real HTTP: buyer and seller routes, the status machine, paging, and orders.onChange. */
+/** docs/contract.md "Orders" over real HTTP: buyer and seller routes, the status machine, paging, and orders.onChange. */
 import { randomUUID } from "node:crypto";
 import type { PaymentSimulator } from "@tessera/api";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";

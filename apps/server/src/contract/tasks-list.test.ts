@@ -1,4 +1,4 @@
-/** GET /api/tasks over real HTTP: filters, q, the six sorts, cursor walks, and list errors — API.md "Tasks". */
+/** GET /api/tasks over real HTTP: filters, q, the six sorts, cursor walks, and list errors — docs/contract.md "Tasks". */
 import { compareFor, ids, SORTS, type SortName } from "@tessera/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/server.ts";

@@ -1,4 +1,4 @@
-/** The tasks procedures through @trpc/client at /trpc: same inputs, outputs and codes as REST (API.md "Operations"). */
+/** The tasks procedures through @trpc/client at /trpc: same inputs, outputs and codes as REST (docs/contract.md "Operations"). */
 import { randomUUID } from "node:crypto";
 import type { AppRouter } from "@tessera/api";
 import { TRPCClientError } from "@trpc/client";

@@ -1,4 +1,4 @@
-/** POST/GET/PUT/PATCH/DELETE /api/tasks[/{id}] over real HTTP — API.md "Tasks" and "Conventions". */
+/** POST/GET/PUT/PATCH/DELETE /api/tasks[/{id}] over real HTTP — docs/contract.md "Tasks" and "Conventions". */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/server.ts";

@@ -1,5 +1,5 @@
 /**
- * The /trpc surface (API.md "Operations"): the same procedures as REST, the same envelopes in
+ * The /trpc surface (docs/contract.md "Operations"): the same procedures as REST, the same envelopes in
  * result.data, the REST machine code as error.data.appCode, batching on. Plain fetch, tRPC's HTTP format.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

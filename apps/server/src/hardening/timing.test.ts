@@ -1,5 +1,5 @@
 /**
- * API.md: POST /api/token answers an unknown user and a wrong password the same way "and in about the same
+ * docs/contract.md: POST /api/token answers an unknown user and a wrong password the same way "and in about the same
  * time". Both cost one bcrypt comparison; with bcrypt at cost 10 that comparison dominates each request, so
  * the medians of interleaved attempts must be within 20% of each other.
  */

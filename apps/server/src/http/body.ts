@@ -3,7 +3,7 @@ import type { Readable } from "node:stream";
 import getRawBody from "raw-body";
 import type { Request } from "./send.ts";
 
-/** The JSON body limit of every route but the image upload (API.md). */
+/** The JSON body limit of every route but the image upload (docs/contract.md). */
 export const MAX_JSON_BODY = 1024 * 1024;
 
 /**
@@ -52,7 +52,7 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> => type
 /**
  * Reads a JSON request body whole. Any Content-Type is read as JSON (callers such as `curl -d` send form types); a
  * charset other than UTF-8, bytes that are not JSON, JSON that is not an object, or nesting deeper than 64 levels
- * are reported as the body's problem, for the procedure to answer after authentication (API.md: routing,
+ * are reported as the body's problem, for the procedure to answer after authentication (docs/contract.md: routing,
  * authentication, validation). Hand-written over raw-body rather than through a framework's body parser because
  * that order is the contract's: a parser would answer before the route knows who is asking.
  */

@@ -1,5 +1,5 @@
 /**
- * Shared helpers for the HTTP contract tests (API.md).
+ * Shared helpers for the HTTP contract tests (docs/contract.md).
  * Everything here talks to a real server over HTTP; nothing reaches into the implementation.
  */
 import { createHmac, randomUUID } from "node:crypto";
@@ -96,13 +96,13 @@ export function rawRequest(baseUrl: string, options: RawOptions): Promise<Reply>
   });
 }
 
-/** API.md (and API-MARKET.md: INSUFFICIENT_STOCK, PAYMENT_DECLINED): the codes whose errors carry `details`; absent on every other code. */
+/** docs/contract.md (and docs/contract.md: INSUFFICIENT_STOCK, PAYMENT_DECLINED): the codes whose errors carry `details`; absent on every other code. */
 export const VALIDATION_CODES = new Set([
   "INVALID_REQUEST", "MISSING_FIELDS", "INVALID_PASSWORD", "INVALID_AGE", "GENDER_REQUIRED", "INVALID_KEY", "INVALID_VALUE",
   "INSUFFICIENT_STOCK", "PAYMENT_DECLINED", "QUOTA_EXCEEDED",
 ]);
 
-/** API.md: nothing ever answers with a stack trace or an HTML error page. */
+/** docs/contract.md: nothing ever answers with a stack trace or an HTML error page. */
 export function expectNoLeak(reply: Reply): void {
   expect(reply.text).not.toMatch(/<!doctype|<html|<body|<pre/i);
   expect(reply.text).not.toMatch(/\bat \S+ \(?[^\s)]*:\d+:\d+\)?/);
@@ -118,7 +118,7 @@ export function expectJsonEnvelope(reply: Reply): void {
   expectNoLeak(reply);
 }
 
-/** The contract's error envelope, with `details` exactly where API.md puts it. */
+/** The contract's error envelope, with `details` exactly where docs/contract.md puts it. */
 export function expectError(reply: Reply, status: number, code: string): void {
   expect({ status: reply.status, code: reply.body?.code }, reply.text.slice(0, 500)).toEqual({ status, code });
   expectJsonEnvelope(reply);
@@ -129,7 +129,7 @@ export function expectError(reply: Reply, status: number, code: string): void {
     expect(Object.keys(reply.body).sort()).toEqual(["code", "details", "message", "status"]);
     expect(Array.isArray(reply.body.details)).toBe(true);
     for (const problem of reply.body.details) {
-      // A declined payment also says why (API-MARKET.md).
+      // A declined payment also says why (docs/contract.md).
       expect(Object.keys(problem).sort()).toEqual(code === "PAYMENT_DECLINED" ? ["decline_code", "message", "path"] : ["message", "path"]);
       expect(problem.path).toBeTypeOf("string");
       expect(problem.message).toBeTypeOf("string");

@@ -24,7 +24,7 @@ type Json = Record<string, any>;
 
 /** The REST surface's base path: answers elsewhere (tRPC, /docs, the web app, probes) are not the document's. */
 const BASE = "/api";
-/** The document itself (a documentation route in API.md, like /docs): not one of the routes it describes. */
+/** The document itself (a documentation route in docs/contract.md, like /docs): not one of the routes it describes. */
 const DOCUMENT = /^\/api\/openapi\.json\/?$/;
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
@@ -152,7 +152,7 @@ function responseProblems(check: DocumentCheck, response: Json, pointer: string,
   return problems;
 }
 
-/** API.md: an INVALID_REQUEST message names the field(s) it is about (every non-empty path of its details). */
+/** docs/contract.md: an INVALID_REQUEST message names the field(s) it is about (every non-empty path of its details). */
 function unnamedFields(answer: Answer): string[] {
   const body = answer.body as Json | undefined;
   if (body?.code !== "INVALID_REQUEST" || !Array.isArray(body.details)) return [];
@@ -164,7 +164,7 @@ function unnamedFields(answer: Answer): string[] {
 
 /** Where the answer to `method path` is described, and what is wrong with the answer according to it. */
 function problemsOf(check: DocumentCheck, method: string, path: string, answer: Answer): string[] {
-  // Every path also answers with one trailing slash (API.md).
+  // Every path also answers with one trailing slash (docs/contract.md).
   const relative = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
   const template = check.templates.find((candidate) => candidate.pattern.test(relative));
   const routing = (check.document["x-routing"] ?? {}) as Json;

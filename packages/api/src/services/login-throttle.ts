@@ -27,7 +27,7 @@ export interface LoginThrottle {
 const secondsOf = (taken: Taken) => Math.max(1, Math.ceil(taken.msBeforeReset / 1000));
 
 /**
- * API.md's RATE_LIMITED rules for logins: "after N failed attempts for one username [or from one client address]
+ * the contract's RATE_LIMITED rules for logins: "after N failed attempts for one username [or from one client address]
  * within the window, further attempts are refused (even with the right password)".
  *
  * The rule counts *failed* attempts, so an attempt takes its place in both counts before its password is checked,

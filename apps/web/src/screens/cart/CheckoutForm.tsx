@@ -6,7 +6,7 @@ import { useFocusFirstInvalid } from "../../forms/useFocusFirstInvalid.ts";
 import { keyFor } from "./attempts.ts";
 import type { useCheckout } from "./useCart.ts";
 
-/** The payment simulator's test cards (API-MARKET.md): the first two are charged, the others declined. */
+/** The payment simulator's test cards (docs/contract.md): the first two are charged, the others declined. */
 export const TEST_CARDS = [
   { value: "pm_card_visa", label: "Visa (test card, succeeds)" },
   { value: "pm_card_mastercard", label: "Mastercard (test card, succeeds)" },

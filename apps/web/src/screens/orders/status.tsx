@@ -1,6 +1,6 @@
 import { labelOf } from "../../forms/fields.tsx";
 
-/** The order status machine of API-MARKET.md, with labels for people. */
+/** The order status machine of docs/contract.md, with labels for people. */
 export const ORDER_STATUS_OPTIONS = [
   { value: "pending_payment", label: "Pending payment" },
   { value: "paid", label: "Paid" },

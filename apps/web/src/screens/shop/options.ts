@@ -1,4 +1,4 @@
-/** The catalog's sorts (API-MARKET.md), with labels for people. */
+/** The catalog's sorts (docs/contract.md), with labels for people. */
 export const SORT_OPTIONS = [
   { value: "-created_at", label: "Newest first" },
   { value: "created_at", label: "Oldest first" },

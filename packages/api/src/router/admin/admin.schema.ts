@@ -6,7 +6,7 @@ import { text } from "../../validation.ts";
 import { currentUser, ROLES } from "../auth/auth.schema.ts";
 
 /**
- * Every role `me` documents. The marketplace contract (API-MARKET.md) says admins can set any role,
+ * Every role `me` documents. The marketplace contract (docs/contract.md) says admins can set any role,
  * seller included, so the admin routes accept all three now rather than change their input later.
  */
 const role = z.enum(ROLES, { error: `Role must be one of: ${ROLES.join(", ")}.` });

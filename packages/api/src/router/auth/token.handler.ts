@@ -54,7 +54,7 @@ export async function token({ ctx, input }: { ctx: Context; input: TokenInput })
     ctx.services.metrics.login("succeeded");
     return success(pair, "Access token generated successfully.");
   } finally {
-    // Only failures count (API.md: "after N failed attempts"): a success, or an attempt that could not be checked
+    // Only failures count (docs/contract.md: "after N failed attempts"): a success, or an attempt that could not be checked
     // (a database or overload error), gives its place back.
     if (!failed) await attempt.giveBack();
   }

@@ -9,7 +9,7 @@ const PRODUCT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 const productNotFound = () => new AppError("PRODUCT_NOT_FOUND", "Product not found.");
 const notInCart = () => new AppError("PRODUCT_NOT_FOUND", "This product is not in your cart.");
 
-/** The cart as API-MARKET.md shows it: names, prices and availability read live from the products. */
+/** The cart as docs/contract.md shows it: names, prices and availability read live from the products. */
 export async function readCart(db: Executor, userId: string): Promise<Cart> {
   const lines = await db
     .selectFrom("cart_lines")

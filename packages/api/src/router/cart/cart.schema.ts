@@ -2,7 +2,7 @@ import { z } from "zod";
 import { envelopeSchema } from "../../envelope.ts";
 import { MAX_PRICE_CENTS } from "../products/products.schema.ts";
 
-/** API-MARKET.md: a line holds 1–99 units, also after merging an addition into it. */
+/** docs/contract.md: a line holds 1–99 units, also after merging an addition into it. */
 export const MAX_QUANTITY = 99;
 
 /**

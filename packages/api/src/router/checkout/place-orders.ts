@@ -159,7 +159,7 @@ async function charge(ctx: Authed, orders: Placed[], paymentMethod: string): Pro
 }
 
 /**
- * Checkout (API-MARKET.md): reserve (stock and orders, one transaction), charge each order, then settle in one more
+ * Checkout (docs/contract.md): reserve (stock and orders, one transaction), charge each order, then settle in one more
  * transaction. All charged: the orders are paid (or stay pending_payment until the provider's webhook when it
  * settles later) and the bought lines leave the cart. A decline: the charges already made are refunded and every
  * order is payment_failed with its units back in stock; the cart is kept.

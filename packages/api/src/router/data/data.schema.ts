@@ -30,7 +30,7 @@ export const valueSchema = z
   .refine((value) => Buffer.byteLength(value, "utf8") <= MAX_VALUE_BYTES, "Value must be at most 64 KiB in UTF-8.")
   .meta({ maxLength: MAX_VALUE_BYTES, description: "Any string of at most 64 KiB (65,536 bytes of UTF-8)." });
 
-/** API.md: a missing or non-string key is INVALID_KEY, a missing or non-string value INVALID_VALUE. */
+/** docs/contract.md: a missing or non-string key is INVALID_KEY, a missing or non-string value INVALID_VALUE. */
 export const dataCodes: FieldCodes = { key: "INVALID_KEY", value: "INVALID_VALUE" };
 
 export const keyInput = z.object({ key: keySchema });

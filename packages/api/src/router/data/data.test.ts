@@ -96,7 +96,7 @@ describe("data procedures", () => {
   });
 });
 
-describe("values: any string reads back exactly (API.md), on every database", () => {
+describe("values: any string reads back exactly (docs/contract.md), on every database", () => {
   // NUL, which PostgreSQL text cannot hold; lone surrogates, which UTF-8 cannot; and text that looks like an encoding.
   const awkward = ["a\u0000b", "\u0000", "\u0000".repeat(1000), "lone \uD800 high", "lone \uDFFF low", "\uDC00\uD800", '"a\\u0000b"', '""', "😀\u0000😀"];
 

@@ -1,5 +1,5 @@
 /**
- * How a key-value `value` is stored, the same on every database. API.md's value is any string of at most 64 KiB, but
+ * How a key-value `value` is stored, the same on every database. the contract's value is any string of at most 64 KiB, but
  * PostgreSQL text cannot hold U+0000, and a lone surrogate (which JSON can carry) does not survive UTF-8 on either
  * database. Such a value is stored as its JSON string literal (JSON.stringify escapes both), with `value_encoded` set;
  * every other value is stored as it is, which is how every row written before this existed reads back unchanged.

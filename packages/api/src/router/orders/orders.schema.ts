@@ -2,7 +2,7 @@ import { z } from "zod";
 import { envelopeSchema } from "../../envelope.ts";
 import { cursorSchema, limitSchema, pageSchema } from "../../pagination.ts";
 
-/** The status machine of API-MARKET.md; transitions.ts is the only writer of `status`. */
+/** The status machine of docs/contract.md; transitions.ts is the only writer of `status`. */
 export const ORDER_STATUSES = ["pending_payment", "paid", "payment_failed", "shipped", "delivered", "cancelled"] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 

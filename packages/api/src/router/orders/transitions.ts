@@ -3,7 +3,7 @@ import type { Context } from "../../trpc.ts";
 import type { OrderStatus, PaymentStatus } from "./orders.schema.ts";
 import { readOrders } from "./order-rows.ts";
 
-/** API-MARKET.md's status machine: the only moves there are. */
+/** the contract's status machine: the only moves there are. */
 const MOVES: Record<OrderStatus, readonly OrderStatus[]> = {
   pending_payment: ["paid", "payment_failed"],
   paid: ["shipped", "cancelled"],

@@ -5,7 +5,7 @@ import { groupBy } from "../../group.ts";
 import type { Product, ProductStatus } from "./products.schema.ts";
 
 /**
- * Who may see and change a product (API-MARKET.md): everyone sees active products; an archived one shows only
+ * Who may see and change a product (docs/contract.md): everyone sees active products; an archived one shows only
  * to its seller and admins; only its seller and admins change it. Everyone else gets PRODUCT_NOT_FOUND, the
  * same answer as for an id that names nothing, so nothing leaks.
  */

@@ -51,7 +51,7 @@ export async function deleteImage({ ctx, input }: Call<typeof imageIdInput>) {
 /**
  * Upload, step 1: authentication (401), and the one role refused outright: admins moderate but do not upload (403;
  * they may see every product, so refusing them leaks nothing). Anyone else who is not the product's seller learns
- * nothing more than for a product that does not exist: 404 at step 2 (API-MARKET.md, no existence leak).
+ * nothing more than for a product that does not exist: 404 at step 2 (docs/contract.md, no existence leak).
  */
 export async function authorizeImageUpload(ctx: Context): Promise<Caller> {
   const caller = await authenticate(ctx);

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { envelopeSchema, messageEnvelopeSchema } from "../../envelope.ts";
 import { imageSchema } from "./products.schema.ts";
 
-/** At most this many images per product (API-MARKET.md). */
+/** At most this many images per product (docs/contract.md). */
 export const MAX_IMAGES_PER_PRODUCT = 8;
 
 export const imageIdInput = z.object({

@@ -21,7 +21,7 @@ export async function walk(caller: Caller, input: ListInput, between?: (page: nu
   return items;
 }
 
-// API.md: low < medium < high.
+// docs/contract.md: low < medium < high.
 const RANK = { low: 0, medium: 1, high: 2 } as const;
 
 export type SortName = "created_at" | "-created_at" | "due_date" | "-due_date" | "priority" | "-priority";

@@ -69,7 +69,7 @@ const chargeData = z.object({
 });
 
 /**
- * A processor event as API-MARKET.md defines it. Event types other than the three are valid events that Tessera
+ * A processor event as docs/contract.md defines it. Event types other than the three are valid events that Tessera
  * does not act on (processors send many), so only the envelope is required of them.
  */
 export const paymentEventSchema = z.union([

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 /**
- * Webhook signatures (API-MARKET.md): HMAC-SHA256 with the shared secret over `<t>.<raw body>`, sent as
+ * Webhook signatures (docs/contract.md): HMAC-SHA256 with the shared secret over `<t>.<raw body>`, sent as
  * `Tessera-Signature: t=<unix seconds>,v1=<hex>`. Several v1 entries may be sent (one per secret while a secret is
  * rotated); one match is enough. The timestamp is signed too, so an old delivery cannot be replayed with a new one.
  */
