@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { isPostgresUrl } from "./url.ts";
@@ -50,6 +52,27 @@ export async function createTestDatabase(dataDir: string, options: TestDatabaseO
     // FORCE ends connections still open, e.g. those of a killed server process that the server has not
     // noticed yet; a pool that was closed properly has none left.
     drop: () => (dropped ??= admin(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)),
+  };
+}
+
+export interface TestDataDir extends TestDatabase {
+  /** The new temporary folder: the SQLite file's home, and the DATA_DIR of a test configuration. */
+  dataDir: string;
+  /** Drops the database and deletes the folder. Close every client of the database first. */
+  dispose(): Promise<void>;
+}
+
+/** A new temporary folder (named from `prefix`) with a fresh database of its own, as createTestDatabase makes one. */
+export async function createTestDataDir(prefix = "tessera-test-", options: TestDatabaseOptions = {}): Promise<TestDataDir> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), prefix));
+  const database = await createTestDatabase(dataDir, options);
+  return {
+    ...database,
+    dataDir,
+    async dispose() {
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 

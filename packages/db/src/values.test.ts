@@ -1,26 +1,20 @@
 /** The JS values the code reads and writes are the same on both databases, whatever the process's time zone. */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createDatabase, type Database } from "./database.ts";
-import { createTestDatabase, type TestDatabase } from "./testing.ts";
+import { createTestDataDir, type TestDataDir } from "./testing.ts";
 
 const zone = process.env.TZ;
-let dataDir: string;
-let database: TestDatabase;
+let database: TestDataDir;
 let db: Database;
 beforeAll(async () => {
   // Far from UTC: a driver that reads or writes timestamps in local time shifts them by hours.
   process.env.TZ = "Pacific/Kiritimati";
-  dataDir = mkdtempSync(path.join(tmpdir(), "tessera-values-"));
-  database = await createTestDatabase(dataDir);
+  database = await createTestDataDir("tessera-values-");
   db = await createDatabase({ url: database.url });
 });
 afterAll(async () => {
   await db?.close();
-  await database?.drop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await database?.dispose();
   if (zone === undefined) delete process.env.TZ;
   else process.env.TZ = zone;
 });

@@ -1,13 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type Database } from "./database.ts";
-import { createTestDatabase, type TestDatabase } from "./testing.ts";
+import { createTestDataDir, type TestDataDir } from "./testing.ts";
 
-let dataDir: string;
-let database: TestDatabase;
+let database: TestDataDir;
 let db: Database;
 /** What the listener heard, in order, with marks the test adds between steps. */
 const heard: string[] = [];
@@ -18,15 +14,13 @@ const newUser = (id: string) => ({
 });
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), "tessera-watch-"));
-  database = await createTestDatabase(dataDir);
+  database = await createTestDataDir("tessera-watch-");
   db = await createDatabase({ url: database.url });
   db.onWrite(["users", "sessions"], () => heard.push("write"));
 });
 afterAll(async () => {
   await db?.close();
-  await database?.drop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await database?.dispose();
 });
 
 describe("the write watch", () => {

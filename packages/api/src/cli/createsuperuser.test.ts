@@ -1,27 +1,21 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDatabase, type Database } from "@tessera/db";
-import { createTestDatabase, type TestDatabase } from "@tessera/db/testing";
+import { createTestDataDir, type TestDataDir } from "@tessera/db/testing";
 import bcrypt from "bcrypt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const CLI = fileURLToPath(new URL("./createsuperuser.ts", import.meta.url));
 const PASSWORD = "Sup3r-secret!";
 
-let dataDir: string;
-let database: TestDatabase;
+let database: TestDataDir;
 let db: Database | undefined;
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), "tessera-cli-test-"));
-  database = await createTestDatabase(dataDir);
+  database = await createTestDataDir("tessera-cli-test-");
 });
 afterAll(async () => {
   await db?.close();
-  await database.drop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await database.dispose();
 });
 
 interface Run {
@@ -34,7 +28,7 @@ interface Run {
 function run(args: string[], env: Record<string, string | undefined> = { TESSERA_SUPERUSER_PASSWORD: PASSWORD }): Promise<Run> {
   const { TESSERA_SUPERUSER_PASSWORD: _, ...inherited } = process.env;
   const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
-    env: { ...inherited, ENV: "test", DATA_DIR: dataDir, DATABASE_URL: database.url, BCRYPT_COST: "4", ...env },
+    env: { ...inherited, ENV: "test", DATA_DIR: database.dataDir, DATABASE_URL: database.url, BCRYPT_COST: "4", ...env },
     stdio: ["pipe", "pipe", "pipe"],
   });
   child.stdin.end();

@@ -1,27 +1,21 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../testing.ts";
+import { createTestDataDir, type TestDataDir } from "../testing.ts";
 
 const CLI = fileURLToPath(new URL("./migrate.ts", import.meta.url));
 
-let dataDir: string;
-let database: TestDatabase;
+let database: TestDataDir;
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), "tessera-migrate-cli-"));
-  database = await createTestDatabase(dataDir);
+  database = await createTestDataDir("tessera-migrate-cli-");
 });
 afterAll(async () => {
-  await database.drop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await database.dispose();
 });
 
 function run(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", CLI], {
-    env: { ...process.env, ENV: "test", DATA_DIR: dataDir, ...env },
+    env: { ...process.env, ENV: "test", DATA_DIR: database.dataDir, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -5,12 +5,11 @@
  * it was, and prices beyond 32 bits fit afterwards.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { applyMigrations, createDatabase, type Database } from "@tessera/db";
-import { createTestDatabase, type TestDatabase } from "@tessera/db/testing";
+import { createTestDataDir, type TestDataDir } from "@tessera/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromStored } from "./stored-value.ts";
 
@@ -30,15 +29,13 @@ function committed(url: string) {
     });
 }
 
-let dataDir: string;
-let database: TestDatabase;
+let database: TestDataDir;
 let db: Database;
 const ids = { user: randomUUID(), product: randomUUID(), image: randomUUID(), order: randomUUID() };
 const VALUES = ["plain", '"a\\u0000b"', "\\u0000", '{"json":true}', "é😀"];
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), "tessera-upgrade-"));
-  database = await createTestDatabase(dataDir);
+  database = await createTestDataDir("tessera-upgrade-");
   const migrations = committed(database.url);
   expect(migrations.filter((m) => m.name >= BEFORE).length).toBeGreaterThanOrEqual(2);
   await applyMigrations(database.url, migrations.filter((m) => m.name < BEFORE));
@@ -72,8 +69,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await db?.close();
-  await database?.drop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await database?.dispose();
 });
 
 describe("upgrading a database that holds rows", () => {
