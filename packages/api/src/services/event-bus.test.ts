@@ -1,6 +1,6 @@
 /** The in-process event bus: per-owner delivery, order, and release of every listener. */
 import { describe, expect, it } from "vitest";
-import { eventBusBehaviour, sample, type SampleEvent } from "./event-bus.behaviour.ts";
+import { eventBusBehaviour, sample, type SampleEvent } from "../testing/index.ts";
 import { createInProcessEventBus } from "./event-bus.ts";
 
 const createBus = (options: { maxQueued?: number } = {}) => createInProcessEventBus<SampleEvent>("samples", options);

@@ -11,9 +11,8 @@ import type { Readable } from "node:stream";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { S3Settings } from "@tessera/config";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { S3RVER_KEY, type S3TestServer, startS3TestServer } from "../s3-testing.ts";
+import { closedPort, pages, S3RVER_KEY, type S3TestServer, startS3TestServer } from "../testing/index.ts";
 import { createLocalImageStorage, type ImageStorage, ImageStorageUnavailable } from "./image-storage.ts";
-import { closedPort } from "./redis-testing.ts";
 import { createS3ImageStorage } from "./s3-image-storage.ts";
 
 let s3: S3TestServer;
@@ -129,20 +128,17 @@ describe.each(Object.keys(drivers))("%s image storage", (name) => {
     const keys: string[] = Array.from({ length: 7 }, () => randomUUID());
     const start = Date.now();
     for (const key of keys) await driver.storage.write(key, pieces(Buffer.from(key)));
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    let pages = 0;
-    do {
+    let fetched = 0;
+    const objects = await pages(async (cursor) => {
+      fetched++;
       const page = await driver.storage.list(cursor, 3);
       expect(page.objects.length).toBeLessThanOrEqual(3);
-      for (const object of page.objects) {
-        expect(object.storedAt.getTime()).toBeGreaterThan(start - 5_000); // the file system's and S3's clocks are coarse
-        seen.push(object.key);
-      }
-      cursor = page.next;
-      pages++;
-    } while (cursor !== undefined);
-    expect(pages).toBe(3);
+      return { items: page.objects, next_cursor: page.next ?? null };
+    });
+    expect(fetched).toBe(3);
+    // the file system's and S3's clocks are coarse
+    for (const object of objects) expect(object.storedAt.getTime()).toBeGreaterThan(start - 5_000);
+    const seen = objects.map((object) => object.key);
     expect(seen).toEqual([...seen].sort());
     expect(seen.filter((key) => keys.includes(key)).sort()).toEqual([...keys].sort());
     expect(new Set(seen).size).toBe(seen.length);

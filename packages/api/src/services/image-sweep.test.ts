@@ -5,14 +5,11 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { S3TestServer, startS3TestServer } from "../s3-testing.ts";
-import { pngStream } from "../router/products/images.testing.ts";
+import { account, type Caller, createTestServices, pages, pngStream, S3TestServer, silentLogger, startS3TestServer, type TestEnv } from "../testing/index.ts";
 import { storeImage } from "../router/products/images.handler.ts";
-import { type Caller, createTestServices, signedInCaller, type TestEnv } from "../testing.ts";
 import { createContext } from "../trpc.ts";
 import type { ImageStorage } from "./image-storage.ts";
 import { createImageSweep } from "./image-sweep.ts";
-import { silentLogger } from "./redis-testing.ts";
 
 let s3: S3TestServer;
 beforeAll(async () => {
@@ -32,14 +29,8 @@ const NO_GRACE = -60;
 
 /** Every key the storage holds, through its own listing. */
 async function storedKeys(storage: ImageStorage): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await storage.list(cursor, 1000);
-    keys.push(...page.objects.map((object) => object.key));
-    cursor = page.next;
-  } while (cursor);
-  return keys.sort();
+  const objects = await pages((cursor) => storage.list(cursor, 1000).then((page) => ({ items: page.objects, next_cursor: page.next ?? null })));
+  return objects.map((object) => object.key).sort();
 }
 
 /** A storage whose removals fail while `failing.on` is set (an outage), counting the attempts. */
@@ -67,8 +58,7 @@ describe.each(["local", "s3"])("the image sweep on %s storage", (driver) => {
   beforeAll(async () => {
     // The services' own sweep runs once at start with the default grace (an hour): it touches nothing here.
     env = await createTestServices(driver === "s3" ? s3.env(`sweep-${randomUUID()}/`) : {});
-    seller = await signedInCaller(env);
-    await seller.seller.onboard({ store_name: "Sweep & Co" });
+    ({ caller: seller } = await account(env, { role: "seller", storeName: "Sweep & Co" }));
   });
   afterAll(() => env?.cleanup());
 

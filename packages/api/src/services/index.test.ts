@@ -6,7 +6,7 @@ import { loadConfig } from "@tessera/config";
 import { createDatabase, type Database } from "@tessera/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServices } from "./index.ts";
-import { closedPort, rawClient, randomPrefix, silentLogger, TEST_REDIS_URL } from "./redis-testing.ts";
+import { closedPort, randomPrefix, rawClient, silentLogger, TEST_REDIS_URL } from "../testing/index.ts";
 
 let dataDir: string;
 let db: Database;

@@ -7,7 +7,7 @@ import { addressGroup } from "./address-group.ts";
 import { type CounterFactory, memoryCounters } from "./attempt-counters.ts";
 import { createLoginThrottle, type LoginAttempt, type LoginThrottle } from "./login-throttle.ts";
 import { redisLimiters } from "./redis-limiters.ts";
-import { closeAll, connections, randomPrefix } from "./redis-testing.ts";
+import { closeAll, connections, randomPrefix } from "../testing/index.ts";
 
 afterEach(() => closeAll());
 

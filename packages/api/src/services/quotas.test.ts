@@ -1,6 +1,6 @@
 /** Per-user quotas on keys and tasks through createCaller (QUOTA_KEYS_PER_USER=5, QUOTA_TASKS_PER_USER=4). */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Caller, createTestServices, rejection, signedInCaller, type TestEnv } from "../testing.ts";
+import { type Caller, createTestServices, rejection, signedInCaller, type TestEnv } from "../testing/index.ts";
 
 let env: TestEnv;
 beforeAll(async () => {

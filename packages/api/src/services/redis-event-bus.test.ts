@@ -1,8 +1,7 @@
 /** Events over Redis pub/sub: across processes, per topic and owner, and released in Redis as well as locally. */
 import { afterEach, describe, expect, it } from "vitest";
-import { eventBusBehaviour, sample, type SampleEvent } from "./event-bus.behaviour.ts";
+import { closeAll, closedPort, connections, eventBusBehaviour, eventually, randomPrefix, rawClient, sample, type SampleEvent, silentLogger } from "../testing/index.ts";
 import { createRedisEventBus } from "./redis-event-bus.ts";
-import { closeAll, closedPort, connections, eventually, randomPrefix, rawClient, silentLogger } from "./redis-testing.ts";
 
 afterEach(() => closeAll());
 

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createLoginThrottle, type LoginThrottle } from "./login-throttle.ts";
 import { redisLimiters } from "./redis-limiters.ts";
-import { closeAll, closedPort, connections, randomPrefix, rawClient } from "./redis-testing.ts";
+import { closeAll, closedPort, connections, randomPrefix, rawClient } from "../testing/index.ts";
 
 afterEach(() => closeAll());
 

@@ -1,6 +1,6 @@
 /** The Redis connections: readiness, key prefixing, shutdown. Needs Redis (REDIS_URL or 127.0.0.1:6379). */
 import { afterEach, describe, expect, it } from "vitest";
-import { closeAll, closedPort, connections, randomPrefix, rawClient } from "./redis-testing.ts";
+import { closeAll, closedPort, connections, randomPrefix, rawClient } from "../testing/index.ts";
 
 afterEach(() => closeAll());
 

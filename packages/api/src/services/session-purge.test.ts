@@ -1,7 +1,7 @@
 /** The purge of expired sessions and refresh tokens: what goes, what stays, and how much one sweep does. */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTestServices, type TestEnv } from "../testing.ts";
+import { createTestServices, type TestEnv } from "../testing/index.ts";
 import { createServices } from "./index.ts";
 import { startSessionPurge } from "./session-purge.ts";
 

@@ -1,9 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { type Config, loadConfig } from "@tessera/config";
-import { createTestDatabase } from "@tessera/db/testing";
+import { createTestDataDir } from "@tessera/db/testing";
 
 export interface TestEnvironment {
   /** A test configuration over the fresh database, with the caller's variables applied last. */
@@ -19,20 +16,13 @@ export interface TestEnvironment {
  * Used by the API's createCaller services and by the server's test server.
  */
 export async function testEnvironment(env: Record<string, string | undefined> = {}): Promise<TestEnvironment> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), "tessera-test-"));
-  const database = await createTestDatabase(dataDir);
+  const { dataDir, url, dispose } = await createTestDataDir("tessera-test-");
   const config = loadConfig({
-    ENV: "test", DATA_DIR: dataDir, DATABASE_URL: database.url, BCRYPT_COST: "4", LOG_LEVEL: "silent",
+    ENV: "test", DATA_DIR: dataDir, DATABASE_URL: url, BCRYPT_COST: "4", LOG_LEVEL: "silent",
     // Tests register many users from one address; the registration throttle's own tests lower this.
     REGISTER_MAX_PER_ADDRESS: "100000",
     REDIS_URL: process.env.REDIS_URL, REDIS_KEY_PREFIX: `tessera-test:${randomUUID()}:`,
     ...env,
   });
-  return {
-    config,
-    async dispose() {
-      await database.drop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return { config, dispose };
 }

@@ -1,6 +1,6 @@
 /** `npm run seed`'s work, on a fresh database: a seller with a dozen pictured products and a buyer, and idempotent. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestServices, type TestEnv } from "../../testing.ts";
+import { createTestServices, type TestEnv } from "../../testing/index.ts";
 import { DEMO_BUYER, DEMO_PRODUCTS, DEMO_SELLER } from "./catalog.ts";
 import { drawPng } from "./png.ts";
 import { seed } from "./run.ts";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminCaller, appCodeOf, createTestServices, type TestEnv } from "../../testing.ts";
+import { adminCaller, appCodeOf, createTestServices, type TestEnv } from "../../testing/index.ts";
 
 let env: TestEnv;
 beforeAll(async () => {

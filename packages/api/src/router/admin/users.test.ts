@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminCaller, appCodeOf, type Caller, createTestServices, signedInCaller, type TestEnv } from "../../testing.ts";
+import { adminCaller, appCodeOf, type Caller, createTestServices, pages, signedInCaller, TEST_PASSWORD, type TestEnv } from "../../testing/index.ts";
 
 let env: TestEnv;
 let admin: Caller;
@@ -12,18 +12,10 @@ afterAll(() => env.cleanup());
 
 const idOf = async (caller: Caller) => (await caller.auth.me()).data.user_id;
 
-/** Follows next_cursor to the end; every page but the last is full. */
+/** The usernames of an admin.users.list walk; every page but the last is full. */
 async function walkUsers(input: Parameters<Caller["admin"]["users"]["list"]>[0]) {
-  const names: string[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < 100; page++) {
-    const { data } = await admin.admin.users.list({ ...input, cursor });
-    names.push(...data.items.map((user) => user.username));
-    if (data.next_cursor === null) return names;
-    expect(data.items).toHaveLength(input.limit ?? 20);
-    cursor = data.next_cursor;
-  }
-  throw new Error("the walk does not end");
+  const users = await pages((cursor) => admin.admin.users.list({ ...input, cursor }).then((r) => r.data), { pageSize: input.limit ?? 20, maxPages: 100 });
+  return users.map((user) => user.username);
 }
 
 describe("admin procedures through createCaller", () => {
@@ -80,7 +72,7 @@ describe("admin procedures through createCaller", () => {
   });
 
   it("deactivating revokes every session at once; reactivating does not bring them back", async () => {
-    const password = "Corr3ct-horse";
+    const password = TEST_PASSWORD;
     const user = await signedInCaller(env, "to_deactivate");
     const second = (await env.caller().auth.token({ username: "to_deactivate", password })).data;
     const id = await idOf(user);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppError } from "../../envelope.ts";
-import { appCodeOf, createTestServices } from "../../testing.ts";
+import { appCodeOf, createTestServices } from "../../testing/index.ts";
 
 let env: Awaited<ReturnType<typeof createTestServices>>;
 beforeAll(async () => {

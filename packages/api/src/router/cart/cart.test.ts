@@ -1,24 +1,23 @@
 /** The cart's rules through createCaller: merging, limits, the error codes, `available` and live prices. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appCodeOf, createTestServices, rejection, type TestEnv } from "../../testing.ts";
-import { product, seller, shopper } from "../orders/market.testing.ts";
+import { account, appCodeOf, createTestServices, product, rejection, type TestEnv } from "../../testing/index.ts";
 
 let env: TestEnv;
 let sellerId: string;
 beforeAll(async () => {
   env = await createTestServices();
-  sellerId = (await seller(env)).id;
+  sellerId = (await account(env, { role: "seller" })).id;
 });
 afterAll(() => env.cleanup());
 
 describe("cart", () => {
   it("starts empty, in USD", async () => {
-    const buyer = await shopper(env);
+    const buyer = await account(env, { role: "buyer" });
     expect((await buyer.caller.cart.get()).data).toEqual({ items: [], subtotal_cents: 0, currency: "USD" });
   });
 
   it("adds lines, merges additions to a product's line, and totals in integer cents", async () => {
-    const buyer = await shopper(env);
+    const buyer = await account(env, { role: "buyer" });
     const [a, b] = [await product(env, sellerId, { priceCents: 1999, name: "A" }), await product(env, sellerId, { priceCents: 5, name: "B" })];
     await buyer.caller.cart.add({ product_id: a.id, quantity: 2 });
     await buyer.caller.cart.add({ product_id: b.id, quantity: 3 });
@@ -35,7 +34,7 @@ describe("cart", () => {
   });
 
   it("allows 1–99 per line, also after merging (INVALID_REQUEST beyond), whatever the stock", async () => {
-    const buyer = await shopper(env);
+    const buyer = await account(env, { role: "buyer" });
     const p = await product(env, sellerId, { stock: 500 });
     await buyer.caller.cart.add({ product_id: p.id, quantity: 99 });
     const error = await rejection(buyer.caller.cart.add({ product_id: p.id, quantity: 1 }));
@@ -47,7 +46,7 @@ describe("cart", () => {
   });
 
   it("refuses more than the stock with INSUFFICIENT_STOCK, on add, merge and set", async () => {
-    const buyer = await shopper(env);
+    const buyer = await account(env, { role: "buyer" });
     const p = await product(env, sellerId, { stock: 3 });
     expect(await appCodeOf(buyer.caller.cart.add({ product_id: p.id, quantity: 4 }))).toBe("INSUFFICIENT_STOCK");
     await buyer.caller.cart.add({ product_id: p.id, quantity: 2 });
@@ -59,7 +58,7 @@ describe("cart", () => {
   });
 
   it("refuses unknown, malformed and archived products with PRODUCT_NOT_FOUND", async () => {
-    const buyer = await shopper(env);
+    const buyer = await account(env, { role: "buyer" });
     const archived = await product(env, sellerId, { status: "archived" });
     for (const id of [archived.id, "00000000-0000-4000-8000-000000000000", "not-an-id", "\u0000"]) {
       expect(await appCodeOf(buyer.caller.cart.add({ product_id: id, quantity: 1 }))).toBe("PRODUCT_NOT_FOUND");
@@ -69,14 +68,14 @@ describe("cart", () => {
   });
 
   it("refuses a seller's own product with OWN_PRODUCT", async () => {
-    const me = await seller(env);
+    const me = await account(env, { role: "seller" });
     const mine = await product(env, me.id);
     expect(await appCodeOf(me.caller.cart.add({ product_id: mine.id, quantity: 1 }))).toBe("OWN_PRODUCT");
     expect(await appCodeOf(me.caller.cart.set({ product_id: mine.id, quantity: 1 }))).toBe("OWN_PRODUCT");
   });
 
   it("holds one currency: another is CURRENCY_MISMATCH until the cart is emptied", async () => {
-    const buyer = await shopper(env);
+    const buyer = await account(env, { role: "buyer" });
     const [usd, eur] = [await product(env, sellerId), await product(env, sellerId, { currency: "EUR" })];
     await buyer.caller.cart.add({ product_id: usd.id, quantity: 1 });
     expect(await appCodeOf(buyer.caller.cart.add({ product_id: eur.id, quantity: 1 }))).toBe("CURRENCY_MISMATCH");
@@ -87,7 +86,7 @@ describe("cart", () => {
   });
 
   it("sets quantities, removes with 0 or DELETE, and says PRODUCT_NOT_FOUND for a line that is not there", async () => {
-    const buyer = await shopper(env);
+    const buyer = await account(env, { role: "buyer" });
     const p = await product(env, sellerId);
     expect((await buyer.caller.cart.set({ product_id: p.id, quantity: 7 })).data.items[0]!.quantity).toBe(7);
     expect((await buyer.caller.cart.set({ product_id: p.id, quantity: 2 })).data.items[0]!.quantity).toBe(2);
@@ -99,7 +98,7 @@ describe("cart", () => {
   });
 
   it("reads prices and availability live: price changes, stock falling short and archiving show at once", async () => {
-    const buyer = await shopper(env);
+    const buyer = await account(env, { role: "buyer" });
     const p = await product(env, sellerId, { priceCents: 100, stock: 5 });
     await buyer.caller.cart.add({ product_id: p.id, quantity: 4 });
     const row = env.services.db.kysely.updateTable("products").where("id", "=", p.id);
@@ -117,7 +116,7 @@ describe("cart", () => {
   });
 
   it("keeps each user's cart private", async () => {
-    const [alice, bob] = [await shopper(env), await shopper(env)];
+    const [alice, bob] = [await account(env, { role: "buyer" }), await account(env, { role: "buyer" })];
     const p = await product(env, sellerId);
     await alice.caller.cart.add({ product_id: p.id, quantity: 1 });
     expect((await bob.caller.cart.get()).data.items).toEqual([]);
@@ -127,7 +126,7 @@ describe("cart", () => {
   });
 
   it("lets concurrent additions to one line never pass 99 together", async () => {
-    const buyer = await shopper(env);
+    const buyer = await account(env, { role: "buyer" });
     const p = await product(env, sellerId, { stock: 1000 });
     const results = await Promise.allSettled(Array.from({ length: 6 }, () => buyer.caller.cart.add({ product_id: p.id, quantity: 30 })));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);

@@ -6,8 +6,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { PaymentProvider } from "../../services/payments/provider.ts";
 import { createPaymentSimulator } from "../../services/payments/simulator.ts";
-import { createTestServices, rejection, type TestEnv } from "../../testing.ts";
-import { product, seller, shopper, stockOf } from "../orders/market.testing.ts";
+import { account, createTestServices, product, rejection, stockOf, type TestEnv } from "../../testing/index.ts";
 
 const simulator = createPaymentSimulator({ webhookSecret: "whsec_split_decline_test_secret_0123456789" });
 let charges = 0;
@@ -24,7 +23,7 @@ beforeAll(async () => {
 afterAll(() => env.cleanup());
 
 it("refunds the charge already made and fails every order of the checkout", async () => {
-  const [s1, s2, buyer] = [await seller(env), await seller(env), await shopper(env)];
+  const [s1, s2, buyer] = [await account(env, { role: "seller" }), await account(env, { role: "seller" }), await account(env, { role: "buyer" })];
   const [a, b] = [await product(env, s1.id, { stock: 3, priceCents: 500 }), await product(env, s2.id, { stock: 3, priceCents: 700 })];
   await buyer.caller.cart.add({ product_id: a.id, quantity: 2 });
   await buyer.caller.cart.add({ product_id: b.id, quantity: 1 });

@@ -2,8 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PaymentSimulator } from "../../services/payments/simulator.ts";
-import { appCodeOf, createTestServices, rejection, type TestEnv } from "../../testing.ts";
-import { product, seller, shopper, stockOf } from "../orders/market.testing.ts";
+import { account, appCodeOf, createTestServices, product, rejection, stockOf, type TestEnv } from "../../testing/index.ts";
 
 let env: TestEnv;
 let simulator: PaymentSimulator;
@@ -17,7 +16,7 @@ const key = () => randomUUID();
 
 describe("checkout", () => {
   it("places one paid order per seller, with snapshots and integer totals, charges each once and empties the cart", async () => {
-    const [s1, s2, buyer] = [await seller(env), await seller(env), await shopper(env)];
+    const [s1, s2, buyer] = [await account(env, { role: "seller" }), await account(env, { role: "seller" }), await account(env, { role: "buyer" })];
     const a = await product(env, s1.id, { name: "Lamp", priceCents: 1999, stock: 5 });
     const b = await product(env, s1.id, { name: "Bulb", priceCents: 250, stock: 5 });
     const c = await product(env, s2.id, { name: "Rug", priceCents: 12000, stock: 1 });
@@ -55,11 +54,11 @@ describe("checkout", () => {
   });
 
   it("answers a declined card with PAYMENT_DECLINED and its decline_code: orders payment_failed, stock restored, cart kept", async () => {
-    const s = await seller(env);
+    const s = await account(env, { role: "seller" });
     for (const [method, declineCode] of [
       ["pm_card_chargeDeclined", "generic_decline"], ["pm_card_insufficientFunds", "insufficient_funds"], ["pm_card_expired", "expired_card"],
     ] as const) {
-      const buyer = await shopper(env);
+      const buyer = await account(env, { role: "buyer" });
       const p = await product(env, s.id, { stock: 4 });
       await buyer.caller.cart.add({ product_id: p.id, quantity: 3 });
       const error = await rejection(buyer.withKey(key()).checkout.place({ payment_method: method }));
@@ -74,7 +73,7 @@ describe("checkout", () => {
   });
 
   it("refuses a cart short of stock with INSUFFICIENT_STOCK, one detail per product, and charges and reserves nothing", async () => {
-    const [s, buyer] = [await seller(env), await shopper(env)];
+    const [s, buyer] = [await account(env, { role: "seller" }), await account(env, { role: "buyer" })];
     const [short1, fine, short2] = [await product(env, s.id, { stock: 5 }), await product(env, s.id, { stock: 5 }), await product(env, s.id, { stock: 5 })];
     for (const p of [short1, fine, short2]) await buyer.caller.cart.add({ product_id: p.id, quantity: 4 });
     const products = env.services.db.kysely.updateTable("products");
@@ -90,7 +89,7 @@ describe("checkout", () => {
   });
 
   it("answers an empty cart with CART_EMPTY and an unknown payment method with INVALID_REQUEST", async () => {
-    const buyer = await shopper(env);
+    const buyer = await account(env, { role: "buyer" });
     expect(await appCodeOf(buyer.withKey(key()).checkout.place({ payment_method: "pm_card_visa" }))).toBe("CART_EMPTY");
     const error = await rejection(buyer.withKey(key()).checkout.place({ payment_method: "pm_card_unknown" }));
     expect(error.appCode).toBe("INVALID_REQUEST");
@@ -98,7 +97,7 @@ describe("checkout", () => {
   });
 
   it("requires an Idempotency-Key of 1–255 characters", async () => {
-    const buyer = await shopper(env);
+    const buyer = await account(env, { role: "buyer" });
     expect(await appCodeOf(buyer.caller.checkout.place({ payment_method: "pm_card_visa" }))).toBe("IDEMPOTENCY_KEY_REQUIRED");
     for (const bad of ["", "k".repeat(256), "🦄".repeat(256)]) {
       const error = await rejection(buyer.withKey(bad).checkout.place({ payment_method: "pm_card_visa" }));
@@ -112,7 +111,7 @@ describe("checkout", () => {
 
 describe("checkout with an Idempotency-Key", () => {
   it("replays the recorded success, whatever the cart holds now, without a second charge or order", async () => {
-    const [s, buyer] = [await seller(env), await shopper(env)];
+    const [s, buyer] = [await account(env, { role: "seller" }), await account(env, { role: "buyer" })];
     const p = await product(env, s.id, { stock: 10 });
     await buyer.caller.cart.add({ product_id: p.id, quantity: 2 });
     const k = key();
@@ -128,7 +127,7 @@ describe("checkout with an Idempotency-Key", () => {
   });
 
   it("records and replays errors too (CART_EMPTY stays the answer after the cart is filled)", async () => {
-    const [s, buyer] = [await seller(env), await shopper(env)];
+    const [s, buyer] = [await account(env, { role: "seller" }), await account(env, { role: "buyer" })];
     const k = key();
     expect(await appCodeOf(buyer.withKey(k).checkout.place({ payment_method: "pm_card_visa" }))).toBe("CART_EMPTY");
     await buyer.caller.cart.add({ product_id: (await product(env, s.id)).id, quantity: 1 });
@@ -142,7 +141,7 @@ describe("checkout with an Idempotency-Key", () => {
   });
 
   it("answers the same key with another payment method with IDEMPOTENCY_KEY_REUSED, and keys are per user", async () => {
-    const [s, buyer, other] = [await seller(env), await shopper(env), await shopper(env)];
+    const [s, buyer, other] = [await account(env, { role: "seller" }), await account(env, { role: "buyer" }), await account(env, { role: "buyer" })];
     const k = key();
     expect(await appCodeOf(buyer.withKey(k).checkout.place({ payment_method: "pm_card_visa" }))).toBe("CART_EMPTY");
     expect(await appCodeOf(buyer.withKey(k).checkout.place({ payment_method: "pm_card_mastercard" }))).toBe("IDEMPOTENCY_KEY_REUSED");
@@ -151,7 +150,7 @@ describe("checkout with an Idempotency-Key", () => {
   });
 
   it("processes concurrent requests with one key once; the others wait for and return its outcome", async () => {
-    const [s, buyer] = [await seller(env), await shopper(env)];
+    const [s, buyer] = [await account(env, { role: "seller" }), await account(env, { role: "buyer" })];
     const p = await product(env, s.id, { stock: 10 });
     await buyer.caller.cart.add({ product_id: p.id, quantity: 1 });
     const charges = simulator.charges().length;

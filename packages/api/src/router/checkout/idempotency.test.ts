@@ -2,16 +2,15 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../envelope.ts";
-import { createTestServices, rejection, type TestEnv } from "../../testing.ts";
+import { account, createTestServices, rejection, type TestEnv } from "../../testing/index.ts";
 import { type AuthedContext, createContext } from "../../trpc.ts";
-import { shopper } from "../orders/market.testing.ts";
 import { oncePerKey } from "./idempotency.ts";
 
 let env: TestEnv;
 let ctx: AuthedContext;
 beforeAll(async () => {
   env = await createTestServices();
-  const buyer = await shopper(env);
+  const buyer = await account(env, { role: "buyer" });
   ctx = { ...createContext(env.services, { requestId: "t", clientAddress: "-", authorization: undefined }), auth: { user: { id: buyer.id, role: "user" } } };
 });
 afterAll(() => env.cleanup());

@@ -9,8 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppError } from "../../envelope.ts";
 import type { PaymentProvider } from "../../services/payments/provider.ts";
 import { createPaymentSimulator } from "../../services/payments/simulator.ts";
-import { createTestServices, rejection, type TestEnv } from "../../testing.ts";
-import { product, seller, type Shopper, shopper, stockOf } from "../orders/market.testing.ts";
+import { account, type Account, createTestServices, product, rejection, stockOf, type TestEnv } from "../../testing/index.ts";
 import { reconcile } from "./reconcile.ts";
 
 const simulator = createPaymentSimulator({ webhookSecret: "whsec_reconcile_test_secret_0123456789abcdef" });
@@ -52,7 +51,7 @@ afterAll(() => env.cleanup());
 const nextPass = () => reconcile(env.services, new Date(Date.now() + 31_000));
 
 /** Starts a checkout that stops at `where` (never answers unless released); resolves once it has stopped there. */
-async function stuckCheckout(buyer: Shopper, where: Stop, card = "pm_card_visa") {
+async function stuckCheckout(buyer: Account, where: Stop, card = "pm_card_visa") {
   stop = where;
   charges = 0;
   releases = [];
@@ -64,12 +63,12 @@ async function stuckCheckout(buyer: Shopper, where: Stop, card = "pm_card_visa")
   return { key, request, release: () => releases.forEach((release) => release()) };
 }
 
-const ordersOf = (buyer: Shopper) => buyer.caller.orders.list({}).then((reply) => reply.data.items);
+const ordersOf = (buyer: Account) => buyer.caller.orders.list({}).then((reply) => reply.data.items);
 const chargeOf = (orderId: string) => simulator.charges().find((charge) => charge.orderId === orderId);
 
 describe("a checkout stopped between reserving and settling", () => {
   it("charged: becomes paid, its lines leave the cart, and its key answers 201 with the order", async () => {
-    const [shop, buyer] = [await seller(env), await shopper(env)];
+    const [shop, buyer] = [await account(env, { role: "seller" }), await account(env, { role: "buyer" })];
     const item = await product(env, shop.id, { stock: 5, priceCents: 700 });
     await buyer.caller.cart.add({ product_id: item.id, quantity: 2 });
     const { key } = await stuckCheckout(buyer, "after-charge");
@@ -85,7 +84,7 @@ describe("a checkout stopped between reserving and settling", () => {
   });
 
   it("not charged: payment_failed with its stock back, the cart kept, and its key answers 402 processing_error", async () => {
-    const [shop, buyer] = [await seller(env), await shopper(env)];
+    const [shop, buyer] = [await account(env, { role: "seller" }), await account(env, { role: "buyer" })];
     const item = await product(env, shop.id, { stock: 5 });
     await buyer.caller.cart.add({ product_id: item.id, quantity: 4 });
     const { key } = await stuckCheckout(buyer, "before-charge");
@@ -101,7 +100,7 @@ describe("a checkout stopped between reserving and settling", () => {
   });
 
   it("declined: payment_failed, and its key answers with the card's decline", async () => {
-    const [shop, buyer] = [await seller(env), await shopper(env)];
+    const [shop, buyer] = [await account(env, { role: "seller" }), await account(env, { role: "buyer" })];
     const item = await product(env, shop.id, { stock: 2 });
     await buyer.caller.cart.add({ product_id: item.id, quantity: 1 });
     const { key } = await stuckCheckout(buyer, "after-charge", "pm_card_insufficientFunds");
@@ -113,7 +112,7 @@ describe("a checkout stopped between reserving and settling", () => {
   });
 
   it("of two sellers, one charged and one not: the charge is refunded and both orders fail", async () => {
-    const [s1, s2, buyer] = [await seller(env), await seller(env), await shopper(env)];
+    const [s1, s2, buyer] = [await account(env, { role: "seller" }), await account(env, { role: "seller" }), await account(env, { role: "buyer" })];
     const [a, b] = [await product(env, s1.id, { stock: 3 }), await product(env, s2.id, { stock: 3 })];
     await buyer.caller.cart.add({ product_id: a.id, quantity: 1 });
     await buyer.caller.cart.add({ product_id: b.id, quantity: 2 });
@@ -128,7 +127,7 @@ describe("a checkout stopped between reserving and settling", () => {
   });
 
   it("before reserving: nothing placed, the key answers processing_error, and the stuck request, released, places nothing", async () => {
-    const [shop, buyer] = [await seller(env), await shopper(env)];
+    const [shop, buyer] = [await account(env, { role: "seller" }), await account(env, { role: "buyer" })];
     const item = await product(env, shop.id, { stock: 2 });
     await buyer.caller.cart.add({ product_id: item.id, quantity: 1 });
     const { key, request, release } = await stuckCheckout(buyer, "claimed");
@@ -142,7 +141,7 @@ describe("a checkout stopped between reserving and settling", () => {
   });
 
   it("a request only stuck, charging after reconciliation failed its order, refunds that charge and answers the recorded outcome", async () => {
-    const [shop, buyer] = [await seller(env), await shopper(env)];
+    const [shop, buyer] = [await account(env, { role: "seller" }), await account(env, { role: "buyer" })];
     const item = await product(env, shop.id, { stock: 2 });
     await buyer.caller.cart.add({ product_id: item.id, quantity: 1 });
     const { request, release } = await stuckCheckout(buyer, "before-charge");
@@ -161,7 +160,7 @@ describe("a retry of a stuck key", () => {
   it("settles the key itself once the deadline has passed, instead of waiting for 503", async () => {
     const local = await createTestServices({ CHECKOUT_RECONCILE_INTERVAL_SECONDS: "0", CHECKOUT_SETTLE_DEADLINE_SECONDS: "1" }, { payments: provider });
     try {
-      const [shop, buyer] = [await seller(local), await shopper(local)];
+      const [shop, buyer] = [await account(local, { role: "seller" }), await account(local, { role: "buyer" })];
       const item = await product(local, shop.id, { stock: 2 });
       await buyer.caller.cart.add({ product_id: item.id, quantity: 1 });
       const { key } = await stuckCheckout(buyer, "after-charge");
@@ -176,7 +175,7 @@ describe("a retry of a stuck key", () => {
 
 describe("a refund left owed", () => {
   it("is retried by the next pass once the provider refunds again", async () => {
-    const [shop, buyer] = [await seller(env), await shopper(env)];
+    const [shop, buyer] = [await account(env, { role: "seller" }), await account(env, { role: "buyer" })];
     const item = await product(env, shop.id, { stock: 2 });
     await buyer.caller.cart.add({ product_id: item.id, quantity: 1 });
     const [placed] = (await buyer.withKey(randomUUID()).checkout.place({ payment_method: "pm_card_visa" })).data.orders;

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../envelope.ts";
-import { createTestServices, signedInCaller } from "../../testing.ts";
+import { type Caller, createTestServices, pages, signedInCaller, type TestEnv } from "../../testing/index.ts";
 
-let env: Awaited<ReturnType<typeof createTestServices>>;
-let alice: ReturnType<typeof env.caller>;
-let bob: ReturnType<typeof env.caller>;
+let env: TestEnv;
+let alice: Caller;
+let bob: Caller;
 
 const codeOf = (promise: Promise<unknown>) =>
   promise.then(
@@ -19,17 +19,9 @@ beforeAll(async () => {
 });
 afterAll(() => env.cleanup());
 
-async function walk(caller: typeof alice, options: { prefix?: string; limit: number }, between?: (page: number) => Promise<void>) {
-  const keys: string[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; ; page++) {
-    const { data } = await caller.data.list({ ...options, cursor });
-    keys.push(...data.items.map((item) => item.key));
-    if (data.next_cursor === null) return keys;
-    cursor = data.next_cursor;
-    await between?.(page);
-  }
-}
+/** The keys of a data.list walk. */
+const walk = async (caller: Caller, options: { prefix?: string; limit: number }, between?: (page: number) => Promise<void>) =>
+  (await pages((cursor) => caller.data.list({ ...options, cursor }).then((r) => r.data), { between })).map((item) => item.key);
 
 describe("data procedures", () => {
   it("keeps each user's namespace private", async () => {

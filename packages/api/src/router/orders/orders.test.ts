@@ -3,9 +3,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "../../root.ts";
 import type { PaymentSimulator } from "../../services/payments/simulator.ts";
-import { appCodeOf, createTestServices, type TestEnv } from "../../testing.ts";
+import { account, type Account, appCodeOf, createTestServices, pages, paidOrder, product, stockOf, type TestEnv, within } from "../../testing/index.ts";
 import { createContext } from "../../trpc.ts";
-import { paidOrder, product, seller, shopper, stockOf } from "./market.testing.ts";
 import type { OrderEvent } from "./orders.schema.ts";
 
 let env: TestEnv;
@@ -18,7 +17,7 @@ afterAll(() => env.cleanup());
 
 describe("the order status machine", () => {
   it("goes paid → shipped → delivered by the seller, and refuses every other move with INVALID_ORDER_STATE", async () => {
-    const s = await seller(env);
+    const s = await account(env, { role: "seller" });
     const { buyer, order } = await paidOrder(env, s.id);
     expect(await appCodeOf(s.caller.sellerOrders.deliver({ id: order.id }))).toBe("INVALID_ORDER_STATE");
     const shipped = await s.caller.sellerOrders.ship({ id: order.id });
@@ -33,7 +32,7 @@ describe("the order status machine", () => {
   });
 
   it("cancels a paid order: refunded through the provider, units back in stock, history kept; then nothing more", async () => {
-    const s = await seller(env);
+    const s = await account(env, { role: "seller" });
     const { buyer, order, product: item } = await paidOrder(env, s.id, 3, { stock: 5 });
     expect(await stockOf(env, item.id)).toBe(2);
     const cancelled = await buyer.caller.orders.cancel({ id: order.id });
@@ -47,7 +46,7 @@ describe("the order status machine", () => {
   });
 
   it("lets one of a concurrent cancel and ship win, never both; the stock is restored exactly once", async () => {
-    const s = await seller(env);
+    const s = await account(env, { role: "seller" });
     for (let round = 0; round < 4; round++) {
       const { buyer, order, product: item } = await paidOrder(env, s.id, 2, { stock: 2 });
       const [cancel, ship] = await Promise.allSettled([buyer.caller.orders.cancel({ id: order.id }), s.caller.sellerOrders.ship({ id: order.id })]);
@@ -60,7 +59,7 @@ describe("the order status machine", () => {
 
 describe("who sees what", () => {
   it("gives other users ORDER_NOT_FOUND, and sellers only the orders for their products", async () => {
-    const [s, otherSeller, stranger] = [await seller(env), await seller(env), await shopper(env)];
+    const [s, otherSeller, stranger] = [await account(env, { role: "seller" }), await account(env, { role: "seller" }), await account(env, { role: "buyer" })];
     const { buyer, order } = await paidOrder(env, s.id);
     for (const id of [order.id, randomUUID(), "nope", "\u0000"]) {
       expect(await appCodeOf(stranger.caller.orders.get({ id }))).toBe("ORDER_NOT_FOUND");
@@ -77,7 +76,7 @@ describe("who sees what", () => {
   });
 
   it("keeps the seller routes to sellers: FORBIDDEN for users and admins", async () => {
-    const buyer = await shopper(env);
+    const buyer = await account(env, { role: "buyer" });
     for (const call of [() => buyer.caller.sellerOrders.list({}), () => buyer.caller.sellerOrders.get({ id: randomUUID() })]) {
       expect(await appCodeOf(call())).toBe("FORBIDDEN");
     }
@@ -86,21 +85,15 @@ describe("who sees what", () => {
 
 describe("listing orders", () => {
   it("pages newest first by keyset, with a status filter, visiting each order once", async () => {
-    const s = await seller(env);
-    const buyer = await shopper(env);
+    const s = await account(env, { role: "seller" });
+    const buyer = await account(env, { role: "buyer" });
     for (let i = 0; i < 7; i++) {
       await buyer.caller.cart.add({ product_id: (await product(env, s.id)).id, quantity: 1 });
       const method = i % 3 === 0 ? "pm_card_chargeDeclined" : "pm_card_visa";
       await buyer.withKey(randomUUID()).checkout.place({ payment_method: method }).catch(() => undefined);
       if (method === "pm_card_chargeDeclined") await buyer.caller.cart.empty();
     }
-    const seen: { id: string; created_at: string }[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = (await buyer.caller.orders.list({ limit: 3, cursor })).data;
-      seen.push(...page.items);
-      cursor = page.next_cursor ?? undefined;
-    } while (cursor);
+    const seen = await pages((cursor) => buyer.caller.orders.list({ limit: 3, cursor }).then((r) => r.data));
     expect(new Set(seen.map((o) => o.id)).size).toBe(7);
     const newestFirst = [...seen].sort((a, b) => b.created_at.localeCompare(a.created_at) || (b.id < a.id ? -1 : 1));
     expect(seen.map((o) => o.id)).toEqual(newestFirst.map((o) => o.id));
@@ -120,27 +113,26 @@ describe("orders.onChange", () => {
     for (const controller of open.splice(0)) controller.abort();
   });
 
-  async function watch(user: { caller: unknown; id: string }, authorization: string) {
+  /** Subscribes to orders.onChange as `user`, over a session of its own: the returned function awaits its next event. */
+  async function watch(user: Account) {
+    const authorization = `Bearer ${(await user.login()).access_token}`;
     const controller = new AbortController();
     open.push(controller);
     const request = { transport: "trpc", requestId: "test", clientAddress: "127.0.0.1", authorization } as const;
     const events = (await createCaller(createContext(env.services, request), { signal: controller.signal }).orders.onChange())[Symbol.asyncIterator]();
     let pending = events.next();
     return async (): Promise<OrderEvent> => {
-      const result = await Promise.race([pending, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no event")), 3000))]);
+      const result = await within(pending, 3000, "no event");
       pending = events.next();
       return result.value as OrderEvent;
     };
   }
 
-  const login = async (username: string) =>
-    `Bearer ${(await env.caller().auth.token({ username, password: "Corr3ct-horse" })).data.access_token}`;
-
   it("tells the buyer and the seller of every status change, and no one else", async () => {
-    const [s, buyer, stranger] = [await seller(env), await shopper(env), await shopper(env)];
+    const [s, buyer, stranger] = [await account(env, { role: "seller" }), await account(env, { role: "buyer" }), await account(env, { role: "buyer" })];
     const item = await product(env, s.id);
     const [buyerNext, sellerNext, strangerNext] = [
-      await watch(buyer, await login(buyer.username)), await watch(s, await login(s.username)), await watch(stranger, await login(stranger.username)),
+      await watch(buyer), await watch(s), await watch(stranger),
     ];
     await buyer.caller.cart.add({ product_id: item.id, quantity: 1 });
     const [order] = (await buyer.withKey(randomUUID()).checkout.place({ payment_method: "pm_card_visa" })).data.orders;

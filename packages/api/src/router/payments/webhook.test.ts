@@ -3,8 +3,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPaymentSimulator, type PaymentSimulator } from "../../services/payments/simulator.ts";
 import { signWebhook } from "../../services/payments/webhook-signature.ts";
-import { createTestServices, rejection, type TestEnv } from "../../testing.ts";
-import { product, seller, shopper, stockOf, viaCaller } from "../orders/market.testing.ts";
+import { account, createTestServices, product, rejection, stockOf, type TestEnv, viaCaller } from "../../testing/index.ts";
 
 const SECRET = `whsec_${randomUUID()}${randomUUID()}`;
 let env: TestEnv;
@@ -17,7 +16,7 @@ afterAll(() => env.cleanup());
 
 /** A buyer's checkout of `quantity` units, left pending_payment by the async simulator. */
 async function pendingOrder(method = "pm_card_visa", quantity = 2) {
-  const [s, buyer] = [await seller(env), await shopper(env)];
+  const [s, buyer] = [await account(env, { role: "seller" }), await account(env, { role: "buyer" })];
   const item = await product(env, s.id, { stock: 5, priceCents: 700 });
   await buyer.caller.cart.add({ product_id: item.id, quantity });
   const [order] = (await buyer.withKey(randomUUID()).checkout.place({ payment_method: method })).data.orders;

@@ -7,11 +7,9 @@ import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppError } from "../../envelope.ts";
-import { type Caller, createTestServices, rejection, signedInCaller, type TestEnv } from "../../testing.ts";
+import { account, type Caller, createTestServices, pngBytes, rejection, SAMPLES, type TestEnv } from "../../testing/index.ts";
 import { createContext } from "../../trpc.ts";
-import { SAMPLES } from "./image-samples.testing.ts";
 import { storeImage } from "./images.handler.ts";
-import { pngBytes } from "./images.testing.ts";
 
 let env: TestEnv;
 let seller: Caller;
@@ -35,8 +33,7 @@ async function refused(bytes: Buffer): Promise<AppError> {
 
 beforeAll(async () => {
   env = await createTestServices({ IMAGE_MAX_PIXELS: "40000000" });
-  seller = await signedInCaller(env);
-  await seller.seller.onboard({ store_name: "Pixels" });
+  ({ caller: seller } = await account(env, { role: "seller", storeName: "Pixels" }));
   productId = (await seller.products.create({ name: "Canvas", price_cents: 1 })).data.id;
 });
 afterAll(() => env?.cleanup());
@@ -114,8 +111,7 @@ describe("IMAGE_MAX_PIXELS", () => {
   it("is the limit: 100 pixels accepts 10×10 and refuses 11×10", async () => {
     const small = await createTestServices({ IMAGE_MAX_PIXELS: "100" });
     try {
-      const owner = await signedInCaller(small);
-      await owner.seller.onboard({ store_name: "Tiny" });
+      const { caller: owner } = await account(small, { role: "seller", storeName: "Tiny" });
       const { id } = (await owner.products.create({ name: "Thumbnail", price_cents: 1 })).data;
       const context = createContext(small.services, { requestId: "t", clientAddress: "127.0.0.1", authorization: undefined });
       await expect(storeImage(context, id, pieces(pngBytes(10, 10)))).resolves.toMatchObject({ status: "success" });

@@ -5,10 +5,9 @@ import path from "node:path";
 import { MAX_IMAGE_BYTES } from "@tessera/config";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLocalImageStorage } from "../../services/image-storage.ts";
-import { adminCaller, appCodeOf, type Caller, createTestServices, signedInCaller, type TestEnv } from "../../testing.ts";
+import { account, adminCaller, appCodeOf, type Caller, createTestServices, pngStream, streamOf, type TestEnv } from "../../testing/index.ts";
 import { createContext } from "../../trpc.ts";
 import { storeImage } from "./images.handler.ts";
-import { pngStream, streamOf } from "./images.testing.ts";
 
 let env: TestEnv;
 let seller: Caller;
@@ -26,8 +25,7 @@ const files = () => (existsSync(folder()) ? readdirSync(folder()) : []);
 
 beforeAll(async () => {
   env = await createTestServices();
-  seller = await signedInCaller(env);
-  await seller.seller.onboard({ store_name: "Images Inc" });
+  ({ caller: seller } = await account(env, { role: "seller", storeName: "Images Inc" }));
 });
 afterAll(() => env.cleanup());
 
@@ -84,8 +82,7 @@ describe("local image storage", () => {
 
 describe("deleting a seller (admin)", () => {
   it("removes their products' image files too", async () => {
-    const doomed = await signedInCaller(env);
-    const { user_id } = (await doomed.seller.onboard({ store_name: "Short-lived" })).data;
+    const { caller: doomed, id: user_id } = await account(env, { role: "seller", storeName: "Short-lived" });
     const { id } = (await doomed.products.create({ name: "Soon gone", price_cents: 1 })).data;
     const { data } = await storeImage(ctx(), id, chunks(1_000));
     expect(files()).toContain(data.image_id);

@@ -1,6 +1,6 @@
 /** products.list and categories.list through createCaller: every sort walked by cursor, every filter, errors. */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { appCodeOf, type Caller, createTestServices, rejection, signedInCaller, type TestEnv } from "../../testing.ts";
+import { account, appCodeOf, type Caller, createTestServices, ids, pages, rejection, type TestEnv } from "../../testing/index.ts";
 import type { Product } from "./products.schema.ts";
 
 type Sort = "-created_at" | "created_at" | "price" | "-price" | "name";
@@ -17,9 +17,8 @@ const NAMES = ["Zebra mug", "apple crate", "Éclair tin", "banana stand", "Apple
 
 beforeAll(async () => {
   env = await createTestServices();
-  [alice, bob] = [await signedInCaller(env), await signedInCaller(env)];
-  await alice.seller.onboard({ store_name: "Alice's" });
-  bobId = (await bob.seller.onboard({ store_name: "Bob's" })).data.user_id;
+  ({ caller: alice } = await account(env, { role: "seller", storeName: "Alice's" }));
+  ({ caller: bob, id: bobId } = await account(env, { role: "seller", storeName: "Bob's" }));
   // 32 products on 8 creation instants (fake clock), prices with ties, some out of stock, two archived.
   try {
     for (let i = 0; i < 32; i++) {
@@ -41,8 +40,6 @@ beforeAll(async () => {
 });
 afterAll(() => env.cleanup());
 
-const ids = (items: { id: string }[]) => items.map((item) => item.id);
-
 /** The contract's order for a sort, with ties broken by id in the same direction. */
 function compareFor(sort: Sort) {
   const desc = sort.startsWith("-") ? -1 : 1;
@@ -52,17 +49,9 @@ function compareFor(sort: Sort) {
   return (a: Product, b: Product) => desc * (cmp(key(a), key(b)) || cmp(a.id, b.id));
 }
 
-async function walk(caller: Caller, input: Record<string, unknown>): Promise<Product[]> {
-  const items: Product[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < 100; page++) {
-    const { data } = await caller.products.list({ ...input, ...(cursor && { cursor }) } as never);
-    items.push(...data.items);
-    if (data.next_cursor === null) return items;
-    cursor = data.next_cursor;
-  }
-  throw new Error("too many pages");
-}
+/** Every product of a products.list walk; `input` may hold the cursor to start from. */
+const walk = (caller: Caller, input: Record<string, unknown>): Promise<Product[]> =>
+  pages((cursor) => caller.products.list({ ...input, ...(cursor && { cursor }) } as never).then((r) => r.data), { maxPages: 100 });
 
 describe("products.list orders", () => {
   it.each(SORTS)("walks sort=%s with limit 4 (anonymous): every active product once, in order", async (sort) => {

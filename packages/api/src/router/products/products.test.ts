@@ -1,6 +1,6 @@
 /** products.* and seller.onboard through createCaller: roles, visibility, writes, archive, validation. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminCaller, appCodeOf, type Caller, createTestServices, rejection, signedInCaller, type TestEnv } from "../../testing.ts";
+import { adminCaller, appCodeOf, type Caller, createTestServices, rejection, signedInCaller, type TestEnv } from "../../testing/index.ts";
 
 let env: TestEnv;
 let seller: Caller;

@@ -1,9 +1,10 @@
 /** tasks.list through createCaller: orders, keyset walks, filters, q, and list errors. */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { appCodeOf, type Caller, createTestServices, rejection, signedInCaller, type TestEnv } from "../../testing.ts";
-import {
-  compareFor, ids, SORTS, walk, type WireTask,
-} from "./tasks.testing.ts";
+import { appCodeOf, type Caller, compareFor, createTestServices, ids, rejection, signedInCaller, type PagesOptions, pages, SORTS, type TestEnv, type WireTask } from "../../testing/index.ts";
+
+/** Every task of a tasks.list walk, following next_cursor; every page but the last must be full. */
+const walk = (caller: Caller, input: Parameters<Caller["tasks"]["list"]>[0], between?: PagesOptions<WireTask>["between"]) =>
+  pages((cursor) => caller.tasks.list({ ...input, cursor }).then((r) => r.data), { pageSize: input.limit ?? 20, between });
 
 const STATUSES = ["todo", "in_progress", "done"] as const;
 const PRIORITIES = ["low", "medium", "high"] as const;

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "../../root.ts";
-import { appCodeOf, type Caller, createTestServices, type TestEnv } from "../../testing.ts";
+import { account, appCodeOf, type Caller, createTestServices, type TestEnv, within } from "../../testing/index.ts";
 import { createContext } from "../../trpc.ts";
 import type { TaskEvent } from "./tasks.schema.ts";
 
@@ -25,13 +25,10 @@ afterEach(() => {
 
 /** A new account; its subscriptions get a signal of their own, as tRPC's HTTP adapter gives each one. */
 async function newUser(): Promise<User> {
-  const username = `u_${randomUUID().slice(0, 12)}`;
-  const password = "Corr3ct-horse";
-  await env.caller().auth.register({ username, email: `${username}@example.com`, password, full_name: "T", gender: "other" });
-  const { access_token } = (await env.caller().auth.token({ username, password })).data;
-  const request = { transport: "trpc", requestId: "test", clientAddress: "127.0.0.1", authorization: `Bearer ${access_token}` } as const;
+  const { caller, authorization } = await account(env);
+  const request = { transport: "trpc", requestId: "test", clientAddress: "127.0.0.1", authorization } as const;
   return {
-    caller: env.caller({ authorization: request.authorization }),
+    caller,
     async subscribe() {
       const controller = new AbortController();
       open.push(controller);
@@ -41,16 +38,10 @@ async function newUser(): Promise<User> {
       let pending = events.next();
       return {
         async next(ms = 2000) {
-          let timer: NodeJS.Timeout | undefined;
-          const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no event within ${ms} ms`)), ms)));
-          try {
-            const result = await Promise.race([pending, timeout]);
-            pending = events.next();
-            if (result.done) throw new Error("the subscription ended");
-            return result.value;
-          } finally {
-            clearTimeout(timer);
-          }
+          const result = await within(pending, ms, `no event within ${ms} ms`);
+          pending = events.next();
+          if (result.done) throw new Error("the subscription ended");
+          return result.value;
         },
         stop: () => controller.abort(),
       };

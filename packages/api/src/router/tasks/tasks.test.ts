@@ -1,7 +1,7 @@
 /** tasks.create/get/update/patch/delete through createCaller: shapes, validation, ownership. */
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { appCodeOf, type Caller, createTestServices, rejection, signedInCaller, type TestEnv } from "../../testing.ts";
+import { appCodeOf, type Caller, createTestServices, rejection, signedInCaller, type TestEnv } from "../../testing/index.ts";
 
 let env: TestEnv;
 let alice: Caller;

@@ -1,8 +1,9 @@
 /** What every EventBus implementation must do, run by each implementation's own test file. */
 import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
-import type { EventBus } from "./event-bus.ts";
-import { EventQueueOverflow } from "./event-queue.ts";
+import type { EventBus } from "../services/event-bus.ts";
+import { EventQueueOverflow } from "../services/event-queue.ts";
+import { eventually, within } from "./waiting.ts";
 
 /** Any JSON event will do: the buses never look inside one (the Redis bus logs its `type`). */
 export interface SampleEvent {
@@ -13,15 +14,7 @@ export interface SampleEvent {
 export const sample = (): SampleEvent => ({ type: "sample", id: randomUUID() });
 
 /** The next value, or a failure after `ms`: a missing event fails the test instead of hanging it. */
-export async function nextWithin<T>(iterator: AsyncIterator<T>, ms = 2000): Promise<IteratorResult<T>> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no event within ${ms} ms`)), ms)));
-  try {
-    return await Promise.race([iterator.next(), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+export const nextWithin = <T>(iterator: AsyncIterator<T>, ms = 2000): Promise<IteratorResult<T>> => within(iterator.next(), ms, `no event within ${ms} ms`);
 
 export interface BusPair {
   /** Where events are published (another process's bus, for a shared implementation). */
@@ -98,11 +91,11 @@ export function eventBusBehaviour(makePair: (options?: { maxQueued?: number }) =
     expect((await pending).value).toEqual(events[0]);
     // Neither reads now: 5 wait for each, then the 6th is one too many for both.
     for (const event of events.slice(1, 6)) await publisher.publish("alice", event);
-    await eventually(() => subscriber.queued() === 10);
+    await eventually(() => subscriber.queued() === 10, 5000); // events from another process arrive a moment later
     expect(overflowed).toBe(0);
     expect((await nextWithin(reader)).value).toEqual(events[1]); // the reader catches up by one
     await publisher.publish("alice", events[6]!);
-    await eventually(() => overflowed === 1);
+    await eventually(() => overflowed === 1, 5000);
     expect(subscriber.queued()).toBe(5); // the slow one's were freed; the reader's 5 wait
     await expect(slow.next()).rejects.toBeInstanceOf(EventQueueOverflow);
     for (const event of events.slice(2, 7)) expect((await nextWithin(reader)).value).toEqual(event);
@@ -111,13 +104,4 @@ export function eventBusBehaviour(makePair: (options?: { maxQueued?: number }) =
     expect(await nextWithin(reader)).toEqual({ done: true, value: undefined });
     expect(await slow.next()).toEqual({ done: true, value: undefined });
   });
-}
-
-/** Polls `check` until it holds (events from another process arrive a moment later), failing after 5 s. */
-async function eventually(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met within 5000 ms");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }

@@ -1,43 +1,14 @@
-/** Buyers, sellers and products for the createCaller tests of cart, checkout, payments and orders. */
+/** Products, stock, webhooks and paid orders for the createCaller tests of cart, checkout, payments and orders. */
 import { randomUUID } from "node:crypto";
-import { AppError, httpStatusOf } from "../../envelope.ts";
-import { searchText } from "../../search.ts";
-import type { WebhookSender } from "../../services/payments/simulator.ts";
-import type { Services } from "../../services/index.ts";
-import type { Caller, TestEnv } from "../../testing.ts";
+import { AppError, httpStatusOf } from "../envelope.ts";
+import { searchText } from "../search.ts";
+import type { WebhookSender } from "../services/payments/simulator.ts";
+import type { Services } from "../services/index.ts";
+import { account } from "./accounts.ts";
+import type { TestEnv } from "./services.ts";
 
 /** Anything that holds the services: a createCaller TestEnv, or the HTTP tests' TestServer. */
 type WithDatabase = { services: Pick<Services, "db"> };
-
-export interface Shopper {
-  id: string;
-  username: string;
-  caller: Caller;
-  /** A caller whose requests carry this Idempotency-Key header. */
-  withKey(key: string): Caller;
-}
-
-/** A new account, logged in. */
-export async function shopper(env: TestEnv, prefix = "buyer"): Promise<Shopper> {
-  const username = `${prefix}_${randomUUID().slice(0, 8)}`;
-  const password = "Corr3ct-horse";
-  const { user_id } = (await env.caller().auth.register({ username, email: `${username}@example.com`, password, full_name: "T", gender: "other" })).data;
-  const authorization = `Bearer ${(await env.caller().auth.token({ username, password })).data.access_token}`;
-  return {
-    id: user_id,
-    username,
-    caller: env.caller({ authorization }),
-    withKey: (key) => env.caller({ authorization, headers: { "idempotency-key": key } }),
-  };
-}
-
-/** A new account, onboarded as a seller. */
-export async function seller(env: TestEnv): Promise<Shopper & { storeName: string }> {
-  const account = await shopper(env, "seller");
-  const storeName = `Store ${account.username}`;
-  await account.caller.seller.onboard({ store_name: storeName });
-  return { ...account, storeName };
-}
 
 export interface ProductSpec {
   name?: string;
@@ -84,7 +55,7 @@ export const viaCaller = (env: TestEnv): WebhookSender => async (body, signature
 
 /** A buyer with a paid order of one product (quantity units) from `sellerId`. */
 export async function paidOrder(env: TestEnv, sellerId: string, quantity = 1, spec: ProductSpec = {}) {
-  const buyer = await shopper(env);
+  const buyer = await account(env, { role: "buyer" });
   const item = await product(env, sellerId, spec);
   await buyer.caller.cart.add({ product_id: item.id, quantity });
   const [order] = (await buyer.withKey(randomUUID()).checkout.place({ payment_method: "pm_card_visa" })).data.orders;

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import { Redis } from "ioredis";
-import { createRedisConnections, type RedisConnections, type ServiceLogger } from "./redis.ts";
+import { createRedisConnections, type RedisConnections, type ServiceLogger } from "../services/redis.ts";
 
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -32,13 +32,4 @@ export async function closedPort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-/** Polls `check` until it holds, failing after `ms`. */
-export async function eventually(check: () => Promise<boolean>, ms = 2000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }

@@ -1,25 +1,7 @@
-/** Helpers shared by the tasks tests (createCaller over a fresh database). */
-import { expect } from "vitest";
-import type { Caller } from "../../testing.ts";
+/** The contract's task order, computed independently, for the task list tests of every surface. */
+import type { Caller } from "./services.ts";
 
-type ListInput = Parameters<Caller["tasks"]["list"]>[0];
 export type WireTask = Awaited<ReturnType<Caller["tasks"]["get"]>>["data"];
-
-/** Follows next_cursor to the end; every page but the last must be full. */
-export async function walk(caller: Caller, input: ListInput, between?: (page: number, soFar: WireTask[]) => Promise<void>): Promise<WireTask[]> {
-  const items: WireTask[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; ; page++) {
-    expect(page, "the walk does not end").toBeLessThan(500);
-    const { data } = await caller.tasks.list({ ...input, cursor });
-    items.push(...data.items);
-    if (data.next_cursor === null) break;
-    expect(data.items).toHaveLength(input.limit ?? 20);
-    cursor = data.next_cursor;
-    await between?.(page, items);
-  }
-  return items;
-}
 
 // docs/contract.md: low < medium < high.
 const RANK = { low: 0, medium: 1, high: 2 } as const;
