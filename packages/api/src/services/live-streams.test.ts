@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AppError } from "../envelope.ts";
 import { createCaller } from "../root.ts";
-import { account, adminCaller, type Caller, createTestServices, eventually, type TestEnv } from "../testing/index.ts";
+import { account, type Caller, createTestServices, eventually, type TestEnv } from "../testing/index.ts";
 import { createContext, type RequestInfo } from "../trpc.ts";
 
 const PER_USER = 500;
@@ -14,7 +14,7 @@ let env: TestEnv;
 let admin: Caller;
 beforeAll(async () => {
   env = await createTestServices({ LIVE_STREAMS_PER_USER: String(PER_USER), LIVE_STREAMS_PER_CONNECTION: String(PER_CONNECTION) });
-  ({ caller: admin } = await adminCaller(env));
+  ({ caller: admin } = await account(env, { role: "admin" }));
 });
 afterAll(() => env.cleanup());
 

@@ -48,7 +48,8 @@ export async function account(env: TestEnv, options: AccountOptions = {}): Promi
   const login = async () => (await env.caller().auth.token({ username, password })).data;
   const authorization = `Bearer ${(await login()).access_token}`;
   const caller = env.caller({ authorization });
-  const made: Account = { id, username, password, authorization, caller, login, withKey: (key) => env.caller({ authorization, headers: { "idempotency-key": key } }) };
+  const withKey = (key: string) => env.caller({ authorization, headers: { "idempotency-key": key } });
+  const made: Account = { id, username, password, authorization, caller, withKey, login };
   if (role !== "seller") return made;
   const storeName = options.storeName ?? `Store ${username}`;
   await caller.seller.onboard({ store_name: storeName });

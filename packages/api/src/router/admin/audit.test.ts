@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminCaller, appCodeOf, type Caller, createTestServices, pages, signedInCaller, TEST_PASSWORD, type TestEnv } from "../../testing/index.ts";
+import { account, appCodeOf, type Caller, createTestServices, pages, signedInCaller, TEST_PASSWORD, type TestEnv } from "../../testing/index.ts";
 
 let env: TestEnv;
 let admin: Caller;
 let adminId: string;
 beforeAll(async () => {
   env = await createTestServices();
-  ({ caller: admin, id: adminId } = await adminCaller(env, "auditor"));
+  ({ caller: admin, id: adminId } = await account(env, { role: "admin", username: "auditor" }));
 });
 afterAll(() => env.cleanup());
-
-type Entry = Awaited<ReturnType<Caller["admin"]["audit"]["list"]>>["data"]["items"][number];
 
 /** Every entry of an admin.audit.list walk; every page but the last is full. */
 const walkAudit = (input: Parameters<Caller["admin"]["audit"]["list"]>[0], between?: () => Promise<void>) =>
@@ -52,7 +50,8 @@ describe("the audit log", () => {
     for (let i = 0; i < 7; i++) await env.caller().auth.token({ username: `ghost${i}`, password: "x" }).catch(() => undefined);
     const before = await walkAudit({ limit: 100 });
     // New entries land at the front; they must not shift or repeat what the walk still has to see.
-    const walked = await walkAudit({ limit: 2 }, () => env.caller().auth.token({ username: "during_walk", password: "x" }).then(() => undefined, () => undefined));
+    const failLogin = async () => void (await env.caller().auth.token({ username: "during_walk", password: "x" }).catch(() => undefined));
+    const walked = await walkAudit({ limit: 2 }, failLogin);
     expect(walked.map((e) => e.id)).toEqual(before.map((e) => e.id));
     const keys = walked.map((e) => `${e.at}|${e.id}`);
     expect(keys).toEqual([...keys].sort().reverse());

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminCaller, appCodeOf, createTestServices, type TestEnv } from "../../testing/index.ts";
+import { account, appCodeOf, createTestServices, type TestEnv } from "../../testing/index.ts";
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -14,7 +14,7 @@ const demoteEveryone = () => env.services.db.kysely.updateTable("users").set({ r
 describe("the last active admin", () => {
   it("cannot demote, deactivate or delete themself; with a second admin they can", async () => {
     await demoteEveryone();
-    const { caller: solo, id } = await adminCaller(env);
+    const { caller: solo, id } = await account(env, { role: "admin" });
     expect(await appCodeOf(solo.admin.users.update({ user_id: id, role: "user" }))).toBe("LAST_ADMIN");
     expect(await appCodeOf(solo.admin.users.update({ user_id: id, role: "seller" }))).toBe("LAST_ADMIN");
     expect(await appCodeOf(solo.admin.users.update({ user_id: id, is_active: false }))).toBe("LAST_ADMIN");
@@ -22,7 +22,7 @@ describe("the last active admin", () => {
     // A change that keeps them an active admin is fine.
     expect((await solo.admin.users.update({ user_id: id, role: "admin", is_active: true })).data.role).toBe("admin");
 
-    const { id: otherId } = await adminCaller(env);
+    const { id: otherId } = await account(env, { role: "admin" });
     // A deactivated admin does not count.
     await solo.admin.users.update({ user_id: otherId, is_active: false });
     expect(await appCodeOf(solo.admin.users.update({ user_id: id, role: "user" }))).toBe("LAST_ADMIN");
@@ -36,8 +36,8 @@ describe("the last active admin", () => {
   it("survives two admins demoting each other at the same time: exactly one wins", async () => {
     for (let round = 0; round < 5; round++) {
       await demoteEveryone();
-      const a = await adminCaller(env);
-      const b = await adminCaller(env);
+      const a = await account(env, { role: "admin" });
+      const b = await account(env, { role: "admin" });
       const results = await Promise.allSettled([
         a.caller.admin.users.update({ user_id: b.id, role: "user" }),
         b.caller.admin.users.update({ user_id: a.id, role: "user" }),
@@ -52,7 +52,7 @@ describe("the last active admin", () => {
 
   it("survives concurrent deactivations and deletions of every admin: one stays", async () => {
     await demoteEveryone();
-    const admins = await Promise.all([1, 2, 3, 4].map(() => adminCaller(env)));
+    const admins = await Promise.all([1, 2, 3, 4].map(() => account(env, { role: "admin" })));
     await Promise.allSettled(
       admins.flatMap((actor, i) =>
         admins.map((target, j) =>

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminCaller, appCodeOf, type Caller, createTestServices, pages, signedInCaller, TEST_PASSWORD, type TestEnv } from "../../testing/index.ts";
+import { account, appCodeOf, type Caller, createTestServices, pages, signedInCaller, TEST_PASSWORD, type TestEnv } from "../../testing/index.ts";
 
 let env: TestEnv;
 let admin: Caller;
 let adminId: string;
 beforeAll(async () => {
   env = await createTestServices();
-  ({ caller: admin, id: adminId } = await adminCaller(env, "root_admin"));
+  ({ caller: admin, id: adminId } = await account(env, { role: "admin", username: "root_admin" }));
 });
 afterAll(() => env.cleanup());
 

@@ -5,7 +5,7 @@ import path from "node:path";
 import { MAX_IMAGE_BYTES } from "@tessera/config";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLocalImageStorage } from "../../services/image-storage.ts";
-import { account, adminCaller, appCodeOf, type Caller, createTestServices, pngStream, streamOf, type TestEnv } from "../../testing/index.ts";
+import { account, appCodeOf, type Caller, createTestServices, pngStream, streamOf, type TestEnv } from "../../testing/index.ts";
 import { createContext } from "../../trpc.ts";
 import { storeImage } from "./images.handler.ts";
 
@@ -86,7 +86,7 @@ describe("deleting a seller (admin)", () => {
     const { id } = (await doomed.products.create({ name: "Soon gone", price_cents: 1 })).data;
     const { data } = await storeImage(ctx(), id, chunks(1_000));
     expect(files()).toContain(data.image_id);
-    const { caller: admin } = await adminCaller(env);
+    const { caller: admin } = await account(env, { role: "admin" });
     await admin.admin.users.delete({ user_id });
     expect(files()).not.toContain(data.image_id);
   });

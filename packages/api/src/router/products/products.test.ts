@@ -1,6 +1,6 @@
 /** products.* and seller.onboard through createCaller: roles, visibility, writes, archive, validation. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminCaller, appCodeOf, type Caller, createTestServices, rejection, signedInCaller, type TestEnv } from "../../testing/index.ts";
+import { account, appCodeOf, type Caller, createTestServices, rejection, signedInCaller, type TestEnv } from "../../testing/index.ts";
 
 let env: TestEnv;
 let seller: Caller;
@@ -13,10 +13,10 @@ const newProduct = { name: "Walnut Desk Lamp", description: "Warm light", price_
 
 beforeAll(async () => {
   env = await createTestServices();
-  [seller, otherSeller, buyer] = [await signedInCaller(env), await signedInCaller(env), await signedInCaller(env)];
-  admin = (await adminCaller(env)).caller;
-  sellerId = (await seller.seller.onboard({ store_name: "Lamp Works" })).data.user_id;
-  await otherSeller.seller.onboard({ store_name: "Other Store" });
+  ({ caller: seller, id: sellerId } = await account(env, { role: "seller", storeName: "Lamp Works" }));
+  ({ caller: otherSeller } = await account(env, { role: "seller", storeName: "Other Store" }));
+  buyer = await signedInCaller(env);
+  admin = (await account(env, { role: "admin" })).caller;
 });
 afterAll(() => env.cleanup());
 
