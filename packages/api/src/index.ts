@@ -24,4 +24,5 @@ export {
 export { inputValidationError } from "./validation.ts";
 export { authorizeImageUpload, imageForRead, productForUpload, storeImage } from "./router/products/images.handler.ts";
 export { uploadedImageOutput } from "./router/products/images.schema.ts";
+export type { TokenPair } from "./router/auth/auth.schema.ts";
 export { createSuperuser, SuperuserError, type SuperuserInput } from "./cli/superuser.ts";

@@ -5,10 +5,10 @@ import { categoriesRouter } from "./router/categories/index.ts";
 import { checkoutRouter } from "./router/checkout/index.ts";
 import { dataRouter } from "./router/data/index.ts";
 import { ordersRouter } from "./router/orders/index.ts";
-import { sellerOrdersRouter } from "./router/orders/seller.ts";
 import { paymentsRouter } from "./router/payments/index.ts";
 import { productsRouter } from "./router/products/index.ts";
 import { sellerRouter } from "./router/seller/index.ts";
+import { sellerOrdersRouter } from "./router/seller-orders/index.ts";
 import { tasksRouter } from "./router/tasks/index.ts";
 import { createCallerFactory, router } from "./trpc.ts";
 

@@ -116,7 +116,7 @@ const inputAfterAccess = t.middleware(async ({ next, getRawInput }) => {
 const INVALID_TOKEN_MESSAGE = "Invalid or expired token.";
 
 /**
- * The caller of a request, from its bearer token: 401 INVALID_TOKEN unless it is valid, its session live and its
+ * The Identity of a request, from its bearer token: 401 INVALID_TOKEN unless it is valid, its session live and its
  * user active. Procedures get it through their builder; the one REST route outside the router (image upload,
  * apps/server) calls it directly.
  */
@@ -133,12 +133,13 @@ export async function authenticate(ctx: Context) {
   return { user: session.user, sessionId: session.id };
 }
 
-export type Caller = Awaited<ReturnType<typeof authenticate>>;
+/** Who a request is from, once authenticated: the active user (role included) and the session the token belongs to. */
+export type Identity = Awaited<ReturnType<typeof authenticate>>;
 
 /** Who a live stream belongs to (services/live-streams.ts): the caller as authenticated, and their connection. */
 export function streamCaller(ctx: AuthedContext): StreamCaller {
-  // `authenticated` puts the whole Caller, session included, in ctx.auth; AuthedContext names what most handlers read.
-  const { user, sessionId } = ctx.auth as Caller;
+  // `authenticated` puts the whole Identity, session included, in ctx.auth; AuthedContext names what most handlers read.
+  const { user, sessionId } = ctx.auth as Identity;
   return { userId: user.id, sessionId, role: user.role, connection: ctx.request.connection };
 }
 
@@ -156,8 +157,8 @@ export const publicProcedure = baseProcedure.use(inputAfterAccess);
 export const protectedProcedure = authedProcedure.use(inputAfterAccess);
 /** Public reads whose answer depends on who asks (an archived product shows to its seller and admins). */
 export const viewerProcedure = baseProcedure.use(optionallyAuthenticated).use(inputAfterAccess);
-/** The context of a viewerProcedure: the caller, or null when no token was sent. */
-export type ViewerContext = Context & { auth: Caller | null };
+/** The context of a viewerProcedure: the caller's Identity, or null when no token was sent. */
+export type ViewerContext = Context & { auth: Identity | null };
 /** What a handler of a viewerProcedure receives, typed by its input schema. */
 export type ViewerCall<I extends z.ZodType> = { ctx: ViewerContext; input: z.infer<I> };
 /** The role checks need no query: `authenticated` loaded the user (role included) with the session. */

@@ -27,30 +27,9 @@ export const imageFields = {
 
 type ImageEnv = { [K in keyof typeof imageFields]: z.output<(typeof imageFields)[K]> };
 
-export interface S3Settings {
-  bucket: string;
-  region: string;
-  /** For S3-compatible servers (MinIO, Ceph, R2, …); AWS's own endpoint for the region when absent. */
-  endpoint: string | undefined;
-  accessKeyId: string;
-  secretAccessKey: string;
-  /** `http://host/bucket/key` instead of `http://bucket.host/key`: what most S3-compatible servers need. */
-  forcePathStyle: boolean;
-  /** Every object's key starts with it, and the orphan sweep looks at nothing else in the bucket. */
-  keyPrefix: string;
-}
-
-export interface ImageSettings {
-  /** `local`: files under `<dataDir>/images`; `s3`: objects in an S3-compatible bucket (`s3`). */
-  imageStorage: "local" | "s3";
-  s3: S3Settings | undefined;
-  /** Largest width × height an upload may declare (a decompression bomb is small in bytes, huge in pixels). */
-  imageMaxPixels: number;
-  /** How often the orphan sweep runs (besides once at start); 0: only at start. */
-  imageSweepIntervalSeconds: number;
-  /** Stored bytes without an image row are removed only once they are this old (uploads in flight are younger). */
-  imageSweepGraceSeconds: number;
-}
+/** The image settings, as imageSettings builds them (each field is written there, once). */
+export type ImageSettings = ReturnType<typeof imageSettings>;
+export type S3Settings = NonNullable<ImageSettings["s3"]>;
 
 const S3_REQUIRED = ["S3_BUCKET", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const;
 
@@ -72,23 +51,32 @@ export function imageProblems(env: ImageEnv): string[] {
 }
 
 /** The image settings of a configuration that imageProblems found nothing wrong with. */
-export function imageSettings(env: ImageEnv): ImageSettings {
+export function imageSettings(env: ImageEnv) {
   return {
+    /** `local`: files under `<dataDir>/images`; `s3`: objects in an S3-compatible bucket (`s3`). */
     imageStorage: env.IMAGE_STORAGE,
-    s3:
-      env.IMAGE_STORAGE === "s3"
-        ? {
-          bucket: env.S3_BUCKET!,
-          region: env.S3_REGION!,
-          endpoint: env.S3_ENDPOINT?.replace(/\/$/, ""),
-          accessKeyId: env.S3_ACCESS_KEY_ID!,
-          secretAccessKey: env.S3_SECRET_ACCESS_KEY!,
-          forcePathStyle: env.S3_FORCE_PATH_STYLE === "true",
-          keyPrefix: env.S3_KEY_PREFIX,
-        }
-        : undefined,
+    s3: env.IMAGE_STORAGE === "s3" ? s3Settings(env) : undefined,
+    /** Largest width × height an upload may declare (a decompression bomb is small in bytes, huge in pixels). */
     imageMaxPixels: env.IMAGE_MAX_PIXELS,
+    /** How often the orphan sweep runs (besides once at start); 0: only at start. */
     imageSweepIntervalSeconds: env.IMAGE_SWEEP_INTERVAL_SECONDS,
+    /** Stored bytes without an image row are removed only once they are this old (uploads in flight are younger). */
     imageSweepGraceSeconds: env.IMAGE_SWEEP_GRACE_SECONDS,
+  };
+}
+
+/** The S3 settings, with IMAGE_STORAGE=s3 (imageProblems has checked that the required ones are given). */
+function s3Settings(env: ImageEnv) {
+  return {
+    bucket: env.S3_BUCKET!,
+    region: env.S3_REGION!,
+    /** For S3-compatible servers (MinIO, Ceph, R2, …); AWS's own endpoint for the region when absent. */
+    endpoint: env.S3_ENDPOINT?.replace(/\/$/, ""),
+    accessKeyId: env.S3_ACCESS_KEY_ID!,
+    secretAccessKey: env.S3_SECRET_ACCESS_KEY!,
+    /** `http://host/bucket/key` instead of `http://bucket.host/key`: what most S3-compatible servers need. */
+    forcePathStyle: env.S3_FORCE_PATH_STYLE === "true",
+    /** Every object's key starts with it, and the orphan sweep looks at nothing else in the bucket. */
+    keyPrefix: env.S3_KEY_PREFIX,
   };
 }

@@ -4,7 +4,7 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import dotenv from "dotenv";
 import { z } from "zod";
-import { imageFields, imageProblems, type ImageSettings, imageSettings } from "./images.ts";
+import { imageFields, imageProblems, imageSettings } from "./images.ts";
 
 export type { ImageSettings, S3Settings } from "./images.ts";
 
@@ -82,71 +82,16 @@ const envSchema = z.object({
   message: "must not be longer than HTTP_REQUEST_TIMEOUT_MS",
 });
 
-export interface Config extends ImageSettings {
-  env: "dev" | "test" | "prod";
-  host: string;
-  port: number;
-  dataDir: string;
-  databaseUrl: string;
-  /** Most connections each process keeps to PostgreSQL (ignored for SQLite). */
-  databasePoolMax: number;
-  /** Shared state for several processes (throttling, task events); in-process state when absent. */
-  redisUrl: string | undefined;
-  /** Prefix of every Redis key and channel: lets deployments (or test runs) share one Redis. */
-  redisKeyPrefix: string;
-  jwtSecret: string;
-  /** HMAC-SHA256 key of payment webhooks (`Tessera-Signature`, docs/contract.md). */
-  webhookSecret: string;
-  accessTokenTtlSeconds: number;
-  refreshTokenTtlSeconds: number;
-  bcryptCost: number;
-  loginThrottle: { maxPerAccount: number; maxPerAddress: number; windowSeconds: number };
-  /** Registrations per client address (IPv6: per /64) per window. */
-  registrationThrottle: { maxPerAddress: number; windowSeconds: number };
-  /** Most key-value entries and tasks one user may have. */
-  quotas: { keysPerUser: number; tasksPerUser: number };
-  /** How often expired sessions are deleted, and the most rows one sweep deletes. */
-  sessionPurge: { intervalSeconds: number; maxRowsPerSweep: number };
-  /** Live streams (tasks.onChange, orders.onChange): open per user and per connection in one process; events queued per stream. */
-  liveStreams: { perUser: number; perConnection: number; queue: number };
-  /** Browser origins allowed to call the API cross-origin; empty: CORS stays off. */
-  corsOrigins: string[];
-  /** Express's `trust proxy` setting: decides which address counts as the client's. */
-  trustProxy: boolean | number | string;
-  logLevel: string;
-  shutdownTimeoutMs: number;
-  /** Slow and idle clients: how long a request's headers, a whole request and an idle kept-alive connection may take. */
-  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
-  /** When set, GET /metrics needs `Authorization: Bearer <metricsToken>`. */
-  metricsToken: string | undefined;
-  /** How long a start keeps retrying a database that does not answer (PostgreSQL), with backoff, before giving up. */
-  databaseConnectTimeoutSeconds: number;
-  /** What one request may make the marketplace do or keep (SECURITY.md, "Limits"). */
-  market: MarketLimits;
-  payments: PaymentSettings;
-}
+type Env = z.output<typeof envSchema>;
+type EnvName = Env["ENV"];
 
-export interface MarketLimits {
-  /** A catalog search (`q`) tests at most this many products per page (in the listing's order after the cursor)... */
-  searchScanRows: number;
-  /** ...and at most this many bytes of their searchable text; a page that stops there is short, with a next_cursor. */
-  searchScanBytes: number;
-  /** Lines one cart may hold (a checkout of more is refused before anything is reserved). */
-  cartMaxLines: number;
-  /** Products one seller may have, archived ones included. */
-  sellerMaxProducts: number;
-}
-
-export interface PaymentSettings {
-  /** Which processor charges; in prod it must be named explicitly (PAYMENT_PROVIDER). */
-  provider: (typeof PAYMENT_PROVIDERS)[number];
-  /** A checkout (or a refund) still unsettled this long after its last step is reconciled against the provider. */
-  settleDeadlineSeconds: number;
-  /** How often each process looks for such checkouts and refunds (besides once at start); 0: only at start. */
-  reconcileIntervalSeconds: number;
-  /** How long the simulator takes to answer a charge or a refund, as a processor's network round trip would. */
-  simulatorLatencyMs: number;
-}
+/**
+ * The configuration a process runs with, as loadConfig answers it. Its type is what configFrom builds, so each
+ * setting is written once: its variable in envSchema, its name, meaning and type where configFrom sets it.
+ */
+export type Config = ReturnType<typeof configFrom>;
+export type MarketLimits = Config["market"];
+export type PaymentSettings = Config["payments"];
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -175,13 +120,18 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, envDir 
     const envValue = { ...fromFile, ...environment }.ENV ?? "dev";
     const all = { ...fromFile, ...environment };
     const secrets = ["dev", "test", "prod"].includes(envValue)
-      ? [...secretProblems(envValue as Config["env"], all), ...paymentProblems(envValue as Config["env"], all.PAYMENT_PROVIDER)]
+      ? [...secretProblems(envValue as EnvName, all), ...paymentProblems(envValue as EnvName, all.PAYMENT_PROVIDER)]
       : [];
     throw invalid([...parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`), ...secrets]);
   }
   const env = parsed.data;
   const problems = [...secretProblems(env.ENV, env), ...paymentProblems(env.ENV, env.PAYMENT_PROVIDER), ...imageProblems(env)];
   if (problems.length > 0) throw invalid(problems);
+  return configFrom(env);
+}
+
+/** The settings of an environment that secretProblems, paymentProblems and imageProblems found nothing wrong with. */
+function configFrom(env: Env) {
   const dataDir = path.resolve(env.DATA_DIR);
   return {
     env: env.ENV,
@@ -189,10 +139,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, envDir 
     port: env.PORT,
     dataDir,
     databaseUrl: env.DATABASE_URL ?? `file:${path.join(dataDir, "tessera.db")}`,
+    /** Most connections each process keeps to PostgreSQL (ignored for SQLite). */
     databasePoolMax: env.DATABASE_POOL_MAX,
+    /** Shared state for several processes (throttling, task events); in-process state when absent. */
     redisUrl: env.REDIS_URL,
+    /** Prefix of every Redis key and channel: lets deployments (or test runs) share one Redis. */
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
     jwtSecret: resolveSecret("JWT_SECRET", env.ENV, env.JWT_SECRET, dataDir, "jwt-secret"),
+    /** HMAC-SHA256 key of payment webhooks (`Tessera-Signature`, docs/contract.md). */
     webhookSecret: resolveSecret("WEBHOOK_SECRET", env.ENV, env.WEBHOOK_SECRET, dataDir, "webhook-secret"),
     ...imageSettings(env),
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
@@ -203,33 +157,50 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, envDir 
       maxPerAddress: env.LOGIN_MAX_FAILURES_PER_ADDRESS,
       windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
     },
+    /** Registrations per client address (IPv6: per /64) per window. */
     registrationThrottle: { maxPerAddress: env.REGISTER_MAX_PER_ADDRESS, windowSeconds: env.REGISTER_WINDOW_SECONDS },
+    /** Most key-value entries and tasks one user may have. */
     quotas: { keysPerUser: env.QUOTA_KEYS_PER_USER, tasksPerUser: env.QUOTA_TASKS_PER_USER },
+    /** How often expired sessions are deleted, and the most rows one sweep deletes. */
     sessionPurge: { intervalSeconds: env.SESSION_PURGE_INTERVAL_SECONDS, maxRowsPerSweep: env.SESSION_PURGE_MAX_ROWS },
+    /** Live streams (tasks.onChange, orders.onChange): open per user and per connection in one process; events queued per stream. */
     liveStreams: { perUser: env.LIVE_STREAMS_PER_USER, perConnection: env.LIVE_STREAMS_PER_CONNECTION, queue: env.LIVE_STREAM_QUEUE },
+    /** Express's `trust proxy` setting: decides which address counts as the client's. */
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    /** Browser origins allowed to call the API cross-origin; empty: CORS stays off. */
     corsOrigins: env.CORS_ORIGINS.split(",").map((origin) => origin.trim()).filter(Boolean),
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    /** Slow and idle clients: how long a request's headers, a whole request and an idle kept-alive connection may take. */
     http: {
       headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       maxConnections: env.HTTP_MAX_CONNECTIONS,
     },
+    /** When set, GET /metrics needs `Authorization: Bearer <metricsToken>`. */
     metricsToken: env.METRICS_TOKEN,
+    /** How long a start keeps retrying a database that does not answer (PostgreSQL), with backoff, before giving up. */
     databaseConnectTimeoutSeconds: env.DATABASE_CONNECT_TIMEOUT_SECONDS,
+    /** What one request may make the marketplace do or keep (SECURITY.md, "Limits"). */
     market: {
+      /** A catalog search (`q`) tests at most this many products per page (in the listing's order after the cursor)... */
       searchScanRows: env.CATALOG_SEARCH_SCAN_ROWS,
+      /** ...and at most this many bytes of their searchable text; a page that stops there is short, with a next_cursor. */
       searchScanBytes: env.CATALOG_SEARCH_SCAN_BYTES,
+      /** Lines one cart may hold (a checkout of more is refused before anything is reserved). */
       cartMaxLines: env.CART_MAX_LINES,
+      /** Products one seller may have, archived ones included. */
       sellerMaxProducts: env.SELLER_MAX_PRODUCTS,
     },
     payments: {
-      // In prod, paymentProblems has made sure it is named.
+      /** Which processor charges; in prod it must be named explicitly (PAYMENT_PROVIDER: paymentProblems made sure it is). */
       provider: env.PAYMENT_PROVIDER ?? "simulator",
+      /** A checkout (or a refund) still unsettled this long after its last step is reconciled against the provider. */
       settleDeadlineSeconds: env.CHECKOUT_SETTLE_DEADLINE_SECONDS,
+      /** How often each process looks for such checkouts and refunds (besides once at start); 0: only at start. */
       reconcileIntervalSeconds: env.CHECKOUT_RECONCILE_INTERVAL_SECONDS,
+      /** How long the simulator takes to answer a charge or a refund, as a processor's network round trip would. */
       simulatorLatencyMs: env.PAYMENT_SIMULATOR_LATENCY_MS,
     },
   };
@@ -238,7 +209,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, envDir 
 const SECRETS = ["JWT_SECRET", "WEBHOOK_SECRET"] as const;
 
 /** What is wrong with the signing secrets: too short wherever given, missing in prod. */
-function secretProblems(env: Config["env"], values: Partial<Record<(typeof SECRETS)[number], string>>): string[] {
+function secretProblems(env: EnvName, values: Partial<Record<(typeof SECRETS)[number], string>>): string[] {
   return SECRETS.flatMap((name) => {
     const secret = values[name];
     if (secret !== undefined && Buffer.byteLength(secret, "utf8") < MIN_SECRET_BYTES) return [`${name} must be at least ${MIN_SECRET_BYTES} bytes`];
@@ -251,13 +222,13 @@ function secretProblems(env: Config["env"], values: Partial<Record<(typeof SECRE
  * The payment provider: the simulator by default in dev and test; in prod there is no default, so that a deployment
  * never takes simulated payments without having said so (the server then also warns at start).
  */
-function paymentProblems(env: Config["env"], provider: string | undefined): string[] {
+function paymentProblems(env: EnvName, provider: string | undefined): string[] {
   if (provider !== undefined || env !== "prod") return [];
   return [`PAYMENT_PROVIDER is required in prod (one of: ${PAYMENT_PROVIDERS.join(", ")}; simulator takes test cards, not money)`];
 }
 
 /** A signing secret (checked by secretProblems): given, random per start in test, generated once in dev. */
-function resolveSecret(_name: string, env: Config["env"], secret: string | undefined, dataDir: string, fileName: string): string {
+function resolveSecret(_name: string, env: EnvName, secret: string | undefined, dataDir: string, fileName: string): string {
   if (secret !== undefined) return secret;
   if (env === "test") return randomBytes(MIN_SECRET_BYTES).toString("base64url");
   // dev: generated once and kept beside the database, so tokens (and signatures) survive restarts.

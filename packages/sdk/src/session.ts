@@ -1,12 +1,12 @@
 import { localError, toTesseraError } from "./errors.ts";
+import type { RouterOutputs } from "./router.ts";
 import type { TesseraTokens, TokenStore } from "./token-store.ts";
 
-/** The token pair as auth.token and auth.refresh answer it. */
-export interface TokenPair {
-  access_token: string;
-  refresh_token: string;
-  expires_in: number;
-}
+/**
+ * The token pair as auth.token and auth.refresh answer it (the server's TokenPair, in snake_case as on the wire),
+ * less its token_type, which is always Bearer and which the session does not read.
+ */
+export type TokenPair = Omit<RouterOutputs["auth"]["refresh"]["data"], "token_type">;
 
 export const toTokens = (pair: TokenPair, now = Date.now()): TesseraTokens => ({
   accessToken: pair.access_token,

@@ -4,6 +4,7 @@ import { mkdir, opendir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { isUuid } from "../ids.ts";
 
 /**
  * Where image bytes live, behind one interface (metadata is in the database: product_images). Keys are the
@@ -40,11 +41,9 @@ export class ImageStorageUnavailable extends Error {
   override name = "ImageStorageUnavailable";
 }
 
-export const STORAGE_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /** Keys come from the server, but a path or an object name must never be built from anything else. */
 export function checkedKey(key: string): string {
-  if (!STORAGE_KEY.test(key)) throw new Error(`Not an image storage key: ${JSON.stringify(key)}`);
+  if (!isUuid(key)) throw new Error(`Not an image storage key: ${JSON.stringify(key)}`);
   return key;
 }
 
@@ -128,7 +127,7 @@ export function createLocalImageStorage(folder: string): ImageStorage {
     },
     async list(after, limit) {
       // Directory order is no order: the page is the `limit` smallest names after the cursor, found in one pass.
-      const { kept, more } = await smallestAfter(fileNames(folder, (name) => STORAGE_KEY.test(name)), after, limit);
+      const { kept, more } = await smallestAfter(fileNames(folder, isUuid), after, limit);
       const objects = [];
       for (const key of kept) {
         const storedAt = await modifiedAt(path.join(folder, key));

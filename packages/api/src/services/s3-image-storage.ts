@@ -9,7 +9,8 @@ import {
   DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException,
 } from "@aws-sdk/client-s3";
 import type { S3Settings } from "@tessera/config";
-import { checkedKey, type ImageStorage, ImageStorageUnavailable, STORAGE_KEY } from "./image-storage.ts";
+import { isUuid } from "../ids.ts";
+import { checkedKey, type ImageStorage, ImageStorageUnavailable } from "./image-storage.ts";
 
 /** Upload spool files: `<tmpdir>/tessera-image-<key>-<random>.part`. */
 const SPOOL_PREFIX = "tessera-image-";
@@ -102,7 +103,7 @@ export function createS3ImageStorage(settings: S3Settings, options: S3StorageOpt
       const objects = contents.flatMap(({ Key, LastModified }) => {
         const key = Key?.slice(settings.keyPrefix.length);
         // Objects under the prefix that are not Tessera's (not a UUID) are never touched.
-        return key && STORAGE_KEY.test(key) && LastModified ? [{ key, storedAt: LastModified }] : [];
+        return key && isUuid(key) && LastModified ? [{ key, storedAt: LastModified }] : [];
       });
       const last = contents.at(-1)?.Key?.slice(settings.keyPrefix.length);
       return { objects, next: page.IsTruncated ? last : undefined };

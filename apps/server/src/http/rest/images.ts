@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 import { discardBody } from "../body.ts";
 import { contextFor, type RequestFacts } from "../request-context.ts";
 import { type Request, type Response, sendJson } from "../send.ts";
+import { pathParameters } from "./input.ts";
 import type { RestRoute } from "./routes.ts";
 
 /**
@@ -27,19 +28,6 @@ const IMMUTABLE = "public, max-age=31536000, immutable";
 const imageTooLarge = () => new AppError("IMAGE_TOO_LARGE", `The upload is larger than ${MAX_IMAGE_BYTES} bytes (5 MiB).`);
 const badMultipart = (message: string) =>
   new AppError("INVALID_REQUEST", `Invalid request. Invalid fields: image. ${message}`, { details: [{ path: "image", message }] });
-
-/** The route's path parameters, decoded; bad percent-encoding is 400, as on every route. */
-function pathParameters(route: RestRoute, rawParameters: string[]): string[] {
-  return rawParameters.map((raw, i) => {
-    try {
-      return decodeURIComponent(raw);
-    } catch {
-      const name = route.parameters[i]!;
-      const message = "Not valid percent-encoding.";
-      throw new AppError("INVALID_REQUEST", `Invalid request. Invalid fields: ${name}.`, { details: [{ path: name, message }] });
-    }
-  });
-}
 
 /** RFC 9110 If-None-Match: `*`, or a listed tag equal to the ETag under the weak comparison. */
 const noneMatch = (header: string | undefined, etag: string) =>
@@ -101,17 +89,17 @@ type ImageHandler = (req: Request, res: Response, facts: RequestFacts, route: Re
 export function imageRoutes(services: Services, logger: Logger): ImageHandler {
   const upload: ImageHandler = async (req, res, facts, route, rawParameters) => {
     const ctx = contextFor(services, req, facts);
-    const caller = await authorizeImageUpload(ctx);
+    const identity = await authorizeImageUpload(ctx);
     if (!isMultipart(req)) throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send multipart/form-data with the image as the file field `image`.");
     if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) throw imageTooLarge();
-    const [productId] = pathParameters(route, rawParameters);
-    const product = await productForUpload(ctx, caller, productId!);
+    const { id } = pathParameters(route, rawParameters);
+    const product = await productForUpload(ctx, identity, id!);
     const answer = await receiveImage(req, (file) => storeImage(ctx, product.id, file));
     sendJson(res, 201, answer);
   };
 
   const read: ImageHandler = async (req, res, facts, route, rawParameters) => {
-    const [imageId] = pathParameters(route, rawParameters);
+    const { image_id: imageId } = pathParameters(route, rawParameters);
     const image = await imageForRead(contextFor(services, req, facts), imageId!);
     const cacheable = () => {
       res.setHeader("ETag", image.etag);
@@ -132,11 +120,12 @@ export function imageRoutes(services: Services, logger: Logger): ImageHandler {
     await pipeline(bytes, res);
   };
 
-  const handlers: Record<string, ImageHandler> = { "POST /products/{id}/images": upload, "GET /images/{image_id}": read };
+  // By the name httpRoutes (./routes.ts) gives each route: its path template is written there only.
+  const handlers: Record<string, ImageHandler> = { "products.images.upload": upload, "images.get": read };
 
   return async (req, res, facts, route, rawParameters) => {
     try {
-      await handlers[`${route.method} ${route.path}`]!(req, res, facts, route, rawParameters);
+      await handlers[route.procedurePath]!(req, res, facts, route, rawParameters);
     } catch (error) {
       if (res.headersSent) {
         logger.warn({ err: error, reqId: facts.requestId }, "image response failed after its headers");

@@ -33,17 +33,21 @@ function queryInput(rawQuery: string, route: RestRoute): Record<string, unknown>
   return input;
 }
 
-/** The path parameters, percent-decoded; a bad encoding is a validation problem of that field (with its code). */
-function pathInput(route: RestRoute, rawParameters: string[], input: Record<string, unknown>): Record<string, unknown> {
-  route.parameters.forEach((name, i) => (input[name] = rawParameters[i]));
+/**
+ * The route's path parameters by name, percent-decoded; a bad encoding is a validation problem of that field
+ * (400, with the field's code), on procedure routes and on the image routes (./images.ts) alike.
+ */
+export function pathParameters(route: RestRoute, rawParameters: string[]): Record<string, string> {
+  const raw = Object.fromEntries(route.parameters.map((name, i) => [name, rawParameters[i]!]));
+  const decoded: Record<string, string> = {};
   for (const name of route.parameters) {
     try {
-      input[name] = decodeURIComponent(input[name] as string);
+      decoded[name] = decodeURIComponent(raw[name]!);
     } catch {
-      throw inputValidationError([{ path: [name], message: "Not valid percent-encoding.", code: "invalid_format" }], input, route.meta.fieldCodes);
+      throw inputValidationError([{ path: [name], message: "Not valid percent-encoding.", code: "invalid_format" }], raw, route.meta.fieldCodes);
     }
   }
-  return input;
+  return decoded;
 }
 
 /**
@@ -55,7 +59,10 @@ export function rawInputOf(route: RestRoute, method: string, rawParameters: stri
   let input: Record<string, unknown> | undefined;
   return async () => {
     if (body.kind === "read" && body.problem !== undefined) throw new AppError("INVALID_REQUEST", body.problem, { details: [] });
-    input ??= pathInput(route, rawParameters, takesBody(method) ? { ...(body.kind === "read" ? body.value : {}) } : queryInput(rawQuery, route));
+    input ??= {
+      ...(takesBody(method) ? (body.kind === "read" ? body.value : {}) : queryInput(rawQuery, route)),
+      ...pathParameters(route, rawParameters),
+    };
     return input;
   };
 }

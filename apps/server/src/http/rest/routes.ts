@@ -2,6 +2,7 @@ import { appRouter, type Meta } from "@tessera/api";
 import type { AnyProcedure } from "@trpc/server";
 import { forEachOpenApiProcedure, getInputOutputParsers, normalizePath } from "trpc-to-openapi";
 import type { z } from "zod";
+import { parsePathTemplate } from "./path-template.ts";
 
 /**
  * The REST surface's one route table, derived from the procedures' OpenAPI meta (nothing here lists a route by
@@ -41,8 +42,6 @@ function fieldsOfType(input: unknown, type: "number" | "boolean"): string[] {
     .map(([name]) => name);
 }
 
-const parametersOf = (path: string) => [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
-
 export const restRoutes: RestRoute[] = [];
 forEachOpenApiProcedure(appRouter._def.procedures, ({ path, procedure, meta }) => {
   const { inputParser, hasInputsDefined } = getInputOutputParsers(procedure);
@@ -55,7 +54,7 @@ forEachOpenApiProcedure(appRouter._def.procedures, ({ path, procedure, meta }) =
     path: template,
     meta: meta as Meta,
     hasInput: hasInputsDefined,
-    parameters: parametersOf(template),
+    parameters: parsePathTemplate(template).parameters,
     numericQueryFields: new Set(takesQuery ? fieldsOfType(inputParser, "number") : []),
     booleanQueryFields: new Set(takesQuery ? fieldsOfType(inputParser, "boolean") : []),
     successStatus: (meta as Meta).successStatus ?? 200,
@@ -72,7 +71,7 @@ const httpRoute = (procedurePath: string, method: "GET" | "POST", path: `/${stri
   path,
   meta: { ...meta, openapi: { ...meta.openapi, method, path } },
   hasInput: true, // a path parameter at least: bad percent-encoding is INVALID_REQUEST
-  parameters: parametersOf(path),
+  parameters: parsePathTemplate(path).parameters,
   numericQueryFields: new Set(),
   booleanQueryFields: new Set(),
   successStatus: meta.successStatus ?? 200,
@@ -120,7 +119,7 @@ interface Template {
 
 const templates: Template[] = [...new Set([...restRoutes, ...httpRoutes].map((route) => route.path))]
   .map((path) => ({
-    segments: path.split("/").slice(1).map((segment) => (/^\{\w+\}$/.test(segment) ? null : segment)),
+    segments: parsePathTemplate(path).segments,
     routes: [...restRoutes, ...httpRoutes].filter((route) => route.path === path),
   }))
   // More literal segments first: a fixed segment wins over a parameter at the same place.

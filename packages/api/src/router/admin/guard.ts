@@ -12,12 +12,10 @@ const isActiveAdmin = (user: { role: string; is_active: boolean }) => user.role 
 /**
  * Refuses a change that takes `before` out of the active admins when no other active admin remains.
  *
- * Run it, and the write it guards, in `db.transaction(work, { isolation: "serializable" })`. Why: "never leave
- * zero active admins" is a check over other rows than the one written. Two admins demoting each other at once
- * each see the other still active; under PostgreSQL's default READ COMMITTED both would commit (write skew).
- * SERIALIZABLE makes PostgreSQL abort one of them (40001); db.transaction runs it again, and the retry sees the
- * other's commit and answers LAST_ADMIN. SQLite is serializable by construction (one writer at a time), so the
- * same code is correct on both databases.
+ * Run it, and the write it guards, in `db.transaction(work, { isolation: "serializable" })`: "never leave zero
+ * active admins" is a check over other rows than the one written (two admins demoting each other at once), the
+ * case TransactionOptions in @tessera/db describes. db.transaction runs the aborted one again, and that retry
+ * sees the other's commit and answers LAST_ADMIN.
  */
 export async function keepAnActiveAdmin(tx: Transaction, before: RoleState, after: { role: string; is_active: boolean } | null) {
   if (!isActiveAdmin(before) || (after !== null && isActiveAdmin(after))) return;

@@ -2,7 +2,7 @@ import { appendAudit } from "../../audit.ts";
 import { AppError, done, success } from "../../envelope.ts";
 import { decodeCursor, toPage } from "../../pagination.ts";
 import { containsText } from "../../search.ts";
-import type { AuthedCall as Call } from "../../trpc.ts";
+import type { AuthedCall } from "../../trpc.ts";
 import { toCurrentUser, type UserRow } from "../auth/users.ts";
 import { type listUsersInput, type updateUserInput, type userIdInput, usersCursor } from "./admin.schema.ts";
 import { keepAnActiveAdmin } from "./guard.ts";
@@ -12,7 +12,7 @@ const userNotFound = () => new AppError("USER_NOT_FOUND", "User not found.");
 const toAdminUser = (user: UserRow) => ({ ...toCurrentUser(user), is_active: user.is_active });
 
 /** Ordered by the lower-cased username (unique, indexed, code-point order on both databases), one page at a time. */
-export async function listUsers({ ctx, input }: Call<typeof listUsersInput>) {
+export async function listUsers({ ctx, input }: AuthedCall<typeof listUsersInput>) {
   const after = decodeCursor(input.cursor, usersCursor)?.after;
   let query = ctx.services.db.kysely.selectFrom("users").selectAll();
   if (input.role) query = query.where("role", "=", input.role);
@@ -27,7 +27,7 @@ export async function listUsers({ ctx, input }: Call<typeof listUsersInput>) {
 }
 
 /** The user with the counts of what they have, in one statement. */
-export async function getUser({ ctx, input }: Call<typeof userIdInput>) {
+export async function getUser({ ctx, input }: AuthedCall<typeof userIdInput>) {
   const user = await ctx.services.db.kysely
     .selectFrom("users")
     .selectAll("users")
@@ -63,7 +63,7 @@ function demotionRecord(before: UserRow, role: string, adminId: string): { demot
  * Changes role and/or is_active. Deactivating revokes every session of the user in the same transaction,
  * so their access and refresh tokens stop working at once (the auth check also refuses inactive users).
  */
-export async function updateUser({ ctx, input }: Call<typeof updateUserInput>) {
+export async function updateUser({ ctx, input }: AuthedCall<typeof updateUserInput>) {
   const updated = await ctx.services.db.transaction(
     async (tx) => {
       const before = await tx.selectFrom("users").selectAll().where("id", "=", input.user_id).executeTakeFirst();
@@ -108,7 +108,7 @@ export async function updateUser({ ctx, input }: Call<typeof updateUserInput>) {
  * records) go with them (ON DELETE CASCADE), in the same transaction; the image files once it has committed.
  * An admin may delete themself unless they are the last active admin.
  */
-export async function deleteUser({ ctx, input }: Call<typeof userIdInput>) {
+export async function deleteUser({ ctx, input }: AuthedCall<typeof userIdInput>) {
   const imageKeys = await ctx.services.db.transaction(
     async (tx) => {
       const target = await tx.selectFrom("users").selectAll().where("id", "=", input.user_id).executeTakeFirst();

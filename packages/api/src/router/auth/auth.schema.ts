@@ -102,6 +102,8 @@ export const tokenPair = z.object({
   expires_in: z.number().int().meta({ description: "Seconds until the access token expires." }),
   refresh_token: z.string().meta({ description: "Opaque; works once (POST /api/token/refresh rotates it)." }),
 }).meta({ id: "TokenPair" });
+/** What a login (auth.token) and a refresh (auth.refresh) answer, in `data`. */
+export type TokenPair = z.infer<typeof tokenPair>;
 
 export const registerOutput = envelopeSchema(publicUser, "User successfully registered!");
 export const tokenOutput = envelopeSchema(tokenPair, "Access token generated successfully.");

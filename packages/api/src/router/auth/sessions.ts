@@ -1,16 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { Executor } from "@tessera/db";
 import type { Context } from "../../trpc.ts";
-
-export interface TokenPairData {
-  access_token: string;
-  token_type: "Bearer";
-  expires_in: number;
-  refresh_token: string;
-}
+import type { TokenPair } from "./auth.schema.ts";
 
 /** Adds a fresh refresh token to a session and signs a matching access token. */
-export async function issueTokens(ctx: Context, tx: Executor, userId: string, sessionId: string): Promise<TokenPairData> {
+export async function issueTokens(ctx: Context, tx: Executor, userId: string, sessionId: string): Promise<TokenPair> {
   const refresh = ctx.services.tokens.newRefreshToken();
   await tx
     .insertInto("refresh_tokens")
@@ -26,7 +20,7 @@ export async function issueTokens(ctx: Context, tx: Executor, userId: string, se
 }
 
 /** Starts a login session for a user and returns its first token pair. */
-export function startSession(ctx: Context, userId: string): Promise<TokenPairData> {
+export function startSession(ctx: Context, userId: string): Promise<TokenPair> {
   return ctx.services.db.transaction(async (tx) => {
     const sessionId = randomUUID();
     const now = new Date();

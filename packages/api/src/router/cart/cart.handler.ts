@@ -1,10 +1,9 @@
 import type { Executor, Transaction } from "@tessera/db";
 import { AppError, success } from "../../envelope.ts";
-import type { AuthedCall as Call, AuthedContext as Authed } from "../../trpc.ts";
+import { isUuid } from "../../ids.ts";
+import type { AuthedCall, AuthedContext } from "../../trpc.ts";
+import { checkLineLimit } from "./line-limit.ts";
 import { type addInput, type Cart, MAX_QUANTITY, type productInput, type setInput } from "./cart.schema.ts";
-
-// Product ids are what randomUUID() makes; anything else names no product (and never reaches a query).
-const PRODUCT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const productNotFound = () => new AppError("PRODUCT_NOT_FOUND", "Product not found.");
 const notInCart = () => new AppError("PRODUCT_NOT_FOUND", "This product is not in your cart.");
@@ -36,7 +35,8 @@ export async function readCart(db: Executor, userId: string): Promise<Cart> {
 
 /** The product a line may hold: active, someone else's, and in the cart's currency. */
 async function buyableProduct(tx: Transaction, userId: string, productId: string) {
-  if (!PRODUCT_ID.test(productId)) throw productNotFound();
+  // A product id that is no UUID names no product (and never reaches a query).
+  if (!isUuid(productId)) throw productNotFound();
   const product = await tx
     .selectFrom("products")
     .select(["id", "seller_id", "currency", "stock"])
@@ -73,22 +73,6 @@ function checkQuantity(quantity: number, stock: number) {
   }
 }
 
-/** A cart's lines are limited (CART_MAX_LINES): what a checkout does in one transaction grows with them. */
-export const cartFull = (maxLines: number, lines: number) =>
-  new AppError("QUOTA_EXCEEDED", `A cart holds at most ${maxLines} lines.`, {
-    details: [{ path: "items", message: `The cart would hold ${lines} lines; at most ${maxLines} are allowed: remove some first.` }],
-  });
-
-/** After a line was written: refused (rolled back) when the cart now holds more lines than allowed. */
-async function checkLines(tx: Transaction, userId: string, maxLines: number) {
-  const { lines } = await tx
-    .selectFrom("cart_lines")
-    .select((eb) => eb.fn.countAll<number>().as("lines"))
-    .where("user_id", "=", userId)
-    .executeTakeFirstOrThrow();
-  if (Number(lines) > maxLines) throw cartFull(maxLines, Number(lines));
-}
-
 /**
  * Cart writes run SERIALIZABLE: the one-currency rule and the line limit are checks of other lines followed by a
  * write, and two concurrent additions (of different currencies, or each the 100th line) would otherwise both pass
@@ -101,7 +85,7 @@ const serializable = { isolation: "serializable" } as const;
  * Adds units, merging with the product's line. The merge is one upsert that increments in the database, inside
  * a transaction that the checks roll back: two concurrent additions cannot both pass the 99 limit.
  */
-export async function addItem({ ctx, input }: Call<typeof addInput>) {
+export async function addItem({ ctx, input }: AuthedCall<typeof addInput>) {
   const userId = ctx.auth.user.id;
   await ctx.services.db.transaction(async (tx) => {
     const product = await buyableProduct(tx, userId, input.product_id);
@@ -112,13 +96,13 @@ export async function addItem({ ctx, input }: Call<typeof addInput>) {
       .returning("quantity")
       .executeTakeFirstOrThrow();
     checkQuantity(line.quantity, product.stock);
-    await checkLines(tx, userId, ctx.services.market.cartMaxLines);
+    await checkLineLimit(tx, userId, ctx.services.market.cartMaxLines);
   }, serializable);
   return success(await readCart(ctx.services.db.kysely, userId), "Item added to cart.");
 }
 
 /** Sets a line's quantity (creating the line if need be); 0 removes it, as DELETE does. */
-export async function setItem({ ctx, input }: Call<typeof setInput>) {
+export async function setItem({ ctx, input }: AuthedCall<typeof setInput>) {
   const userId = ctx.auth.user.id;
   if (input.quantity === 0) return removeItem({ ctx, input: { product_id: input.product_id } }).then((reply) => success(reply.data, "Cart updated."));
   await ctx.services.db.transaction(async (tx) => {
@@ -129,15 +113,15 @@ export async function setItem({ ctx, input }: Call<typeof setInput>) {
       .values({ user_id: userId, product_id: product.id, quantity: input.quantity, created_at: new Date() })
       .onConflict((conflict) => conflict.columns(["user_id", "product_id"]).doUpdateSet({ quantity: input.quantity }))
       .execute();
-    await checkLines(tx, userId, ctx.services.market.cartMaxLines);
+    await checkLineLimit(tx, userId, ctx.services.market.cartMaxLines);
   }, serializable);
   return success(await readCart(ctx.services.db.kysely, userId), "Cart updated.");
 }
 
 /** Removes a line, whatever became of its product (an archived product's line is removable). */
-export async function removeItem({ ctx, input }: Call<typeof productInput>) {
+export async function removeItem({ ctx, input }: AuthedCall<typeof productInput>) {
   const userId = ctx.auth.user.id;
-  if (!PRODUCT_ID.test(input.product_id)) throw notInCart();
+  if (!isUuid(input.product_id)) throw notInCart();
   const { numDeletedRows } = await ctx.services.db.kysely
     .deleteFrom("cart_lines")
     .where("user_id", "=", userId)
@@ -147,11 +131,11 @@ export async function removeItem({ ctx, input }: Call<typeof productInput>) {
   return success(await readCart(ctx.services.db.kysely, userId), "Item removed from cart.");
 }
 
-export async function emptyCart({ ctx }: { ctx: Authed }) {
+export async function emptyCart({ ctx }: { ctx: AuthedContext }) {
   await ctx.services.db.kysely.deleteFrom("cart_lines").where("user_id", "=", ctx.auth.user.id).execute();
   return success(await readCart(ctx.services.db.kysely, ctx.auth.user.id), "Cart emptied.");
 }
 
-export async function getCart({ ctx }: { ctx: Authed }) {
+export async function getCart({ ctx }: { ctx: AuthedContext }) {
   return success(await readCart(ctx.services.db.kysely, ctx.auth.user.id));
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Executor, isUniqueViolation } from "@tessera/db";
 import { AppError, type ErrorEnvelope, httpStatusOf, toErrorEnvelope } from "../../envelope.ts";
-import { type AuthedContext as Authed, headerOf, type RequestInfo } from "../../trpc.ts";
+import { type AuthedContext, headerOf, type RequestInfo } from "../../trpc.ts";
 import { codePoints } from "../../validation.ts";
 
 export const IDEMPOTENCY_HEADER = "idempotency-key";
@@ -81,7 +81,7 @@ export interface KeyOptions {
  * with another payment method it is IDEMPOTENCY_KEY_REUSED.
  */
 export async function oncePerKey<T>(
-  ctx: Authed,
+  ctx: AuthedContext,
   key: string,
   paymentMethod: string,
   successStatus: number,
@@ -108,7 +108,7 @@ export async function oncePerKey<T>(
 
 /** The outcome recorded for the key, once the request that owns it (or reconciliation) has finished. */
 async function recordedOutcome(
-  ctx: Authed, userId: string, key: string, paymentMethod: string, waitLimitMs: number, stale?: KeyOptions["stale"],
+  ctx: AuthedContext, userId: string, key: string, paymentMethod: string, waitLimitMs: number, stale?: KeyOptions["stale"],
 ): Promise<Outcome> {
   const deadline = Date.now() + waitLimitMs;
   for (let pause = 20; ; pause = Math.min(pause * 1.5, 250)) {

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Transaction } from "@tessera/db";
 import { AppError, type FieldProblem } from "../../envelope.ts";
 import type { ChargeResult } from "../../services/payments/provider.ts";
-import type { AuthedContext as Authed } from "../../trpc.ts";
-import { cartFull } from "../cart/cart.handler.ts";
+import type { AuthedContext } from "../../trpc.ts";
+import { checkLineLimit } from "../cart/line-limit.ts";
 import { readOrders } from "../orders/order-rows.ts";
 import type { Order } from "../orders/orders.schema.ts";
 import { announce, move } from "../orders/transitions.ts";
@@ -56,7 +56,7 @@ async function takeStock(tx: Transaction, lines: Line[]): Promise<FieldProblem[]
  * The reservation, in one transaction: the cart's lines, their stock, and one pending_payment order per seller with
  * a snapshot of each line at the prices read now, after the stock was taken. Any shortage rolls all of it back.
  */
-function reserve(ctx: Authed, providerName: string, key: string): Promise<Placed[]> {
+function reserve(ctx: AuthedContext, providerName: string, key: string): Promise<Placed[]> {
   const buyerId = ctx.auth.user.id;
   // Database work only (db.transaction may run it again after a conflict): the charges come after it commits.
   return ctx.services.db.transaction(async (tx) => {
@@ -131,21 +131,8 @@ function reserve(ctx: Authed, providerName: string, key: string): Promise<Placed
   });
 }
 
-/**
- * A cart over the line limit (one filled before the limit existed) is refused before any transaction: what the
- * reservation holds the database for grows with the lines.
- */
-async function checkCartSize(ctx: Authed) {
-  const { lines } = await ctx.services.db.kysely
-    .selectFrom("cart_lines")
-    .select((eb) => eb.fn.countAll<number>().as("lines"))
-    .where("user_id", "=", ctx.auth.user.id)
-    .executeTakeFirstOrThrow();
-  if (Number(lines) > ctx.services.market.cartMaxLines) throw cartFull(ctx.services.market.cartMaxLines, Number(lines));
-}
-
 /** One charge per order, each under the order's id as idempotency key: a retry never charges an order twice. */
-async function charge(ctx: Authed, orders: Placed[], paymentMethod: string): Promise<ChargeResult[]> {
+async function charge(ctx: AuthedContext, orders: Placed[], paymentMethod: string): Promise<ChargeResult[]> {
   const results: ChargeResult[] = [];
   for (const order of orders) {
     const result = await ctx.services.payments.createCharge({
@@ -164,13 +151,15 @@ async function charge(ctx: Authed, orders: Placed[], paymentMethod: string): Pro
  * settles later) and the bought lines leave the cart. A decline: the charges already made are refunded and every
  * order is payment_failed with its units back in stock; the cart is kept.
  */
-export async function placeOrders(ctx: Authed, paymentMethod: string, key: string): Promise<Order[]> {
+export async function placeOrders(ctx: AuthedContext, paymentMethod: string, key: string): Promise<Order[]> {
   if (!(await ctx.services.payments.isKnownPaymentMethod(paymentMethod))) {
     throw new AppError("INVALID_REQUEST", "Invalid request. Invalid fields: payment_method.", {
       details: [{ path: "payment_method", message: "Unknown payment method." }],
     });
   }
-  await checkCartSize(ctx);
+  // A cart over the line limit (one filled before the limit existed) is refused before any transaction: what the
+  // reservation holds the database for grows with the lines.
+  await checkLineLimit(ctx.services.db.kysely, ctx.auth.user.id, ctx.services.market.cartMaxLines);
   const orders = await reserve(ctx, ctx.services.payments.name, key);
   const ids = orders.map((order) => order.id);
   await announce(ctx, ids);
@@ -217,7 +206,7 @@ export async function placeOrders(ctx: Authed, paymentMethod: string, key: strin
  * order is paid: nothing to do), or this request was so slow that reconciliation settled the order without the
  * charge (payment_failed, restocked): then the charge is refunded, as a declined checkout's charges are.
  */
-async function refundLost(ctx: Authed, lost: Placed[], results: ChargeResult[], orders: Placed[]) {
+async function refundLost(ctx: AuthedContext, lost: Placed[], results: ChargeResult[], orders: Placed[]) {
   for (const order of lost) {
     const now = await ctx.services.db.kysely.selectFrom("orders").select(["status", "payment_status"]).where("id", "=", order.id).executeTakeFirst();
     if (now?.status !== "payment_failed" || now.payment_status === "refunded") continue;
@@ -235,7 +224,7 @@ async function refundLost(ctx: Authed, lost: Placed[], results: ChargeResult[], 
 }
 
 /** After a decline: refunds what was charged, then every order → payment_failed (restocked) in one transaction. */
-async function failAll(ctx: Authed, orders: Placed[], results: ChargeResult[]) {
+async function failAll(ctx: AuthedContext, orders: Placed[], results: ChargeResult[]) {
   const refunded = new Set<string>();
   for (const [i, result] of results.entries()) {
     if (result.status !== "succeeded") continue;

@@ -2,7 +2,7 @@ import { isUniqueViolation } from "@tessera/db";
 import { AppError, done, success } from "../../envelope.ts";
 import { decodeCursor, toPage } from "../../pagination.ts";
 import { isoTime } from "../../time.ts";
-import type { AuthedCall as Call, AuthedContext as Authed } from "../../trpc.ts";
+import type { AuthedCall, AuthedContext } from "../../trpc.ts";
 import { type entryInput, type keyInput, listCursor, type listInput } from "./data.schema.ts";
 import { readEntry } from "./entry-reader.ts";
 import { fromStored, toStored } from "./stored-value.ts";
@@ -10,14 +10,14 @@ import { fromStored, toStored } from "./stored-value.ts";
 const keyNotFound = () => new AppError("KEY_NOT_FOUND", "Key not found.");
 
 /** Every query names the owner: another user's key is indistinguishable from a missing one. */
-const entries = (ctx: Authed) => ctx.services.db.kysely;
+const entries = (ctx: AuthedContext) => ctx.services.db.kysely;
 
 /** An update or delete that touched no row: the caller has no such key. */
 const touchedOne = (result: { numUpdatedRows?: bigint; numDeletedRows?: bigint }) => {
   if ((result.numUpdatedRows ?? result.numDeletedRows) !== 1n) throw keyNotFound();
 };
 
-export async function createEntry({ ctx, input }: Call<typeof entryInput>) {
+export async function createEntry({ ctx, input }: AuthedCall<typeof entryInput>) {
   const now = new Date();
   try {
     // A plain insert: the primary key makes concurrent creates of one key give exactly one winner.
@@ -34,13 +34,13 @@ export async function createEntry({ ctx, input }: Call<typeof entryInput>) {
   return done("Data stored successfully.");
 }
 
-export async function getEntry({ ctx, input }: Call<typeof keyInput>) {
+export async function getEntry({ ctx, input }: AuthedCall<typeof keyInput>) {
   const entry = await readEntry(ctx.services.db, ctx.auth.user.id, input.key);
   if (!entry) throw keyNotFound();
   return success(entry);
 }
 
-export async function updateEntry({ ctx, input }: Call<typeof entryInput>) {
+export async function updateEntry({ ctx, input }: AuthedCall<typeof entryInput>) {
   const result = await entries(ctx)
     .updateTable("data_entries")
     .set({ ...toStored(input.value), updated_at: new Date() })
@@ -51,7 +51,7 @@ export async function updateEntry({ ctx, input }: Call<typeof entryInput>) {
   return done("Data updated successfully.");
 }
 
-export async function deleteEntry({ ctx, input }: Call<typeof keyInput>) {
+export async function deleteEntry({ ctx, input }: AuthedCall<typeof keyInput>) {
   const result = await entries(ctx)
     .deleteFrom("data_entries")
     .where("owner_id", "=", ctx.auth.user.id)
@@ -74,7 +74,7 @@ function prefixUpperBound(prefix: string): string | undefined {
   return undefined;
 }
 
-export async function listEntries({ ctx, input }: Call<typeof listInput>) {
+export async function listEntries({ ctx, input }: AuthedCall<typeof listInput>) {
   const after = decodeCursor(input.cursor, listCursor)?.key;
   const prefix = input.prefix ?? "";
   const upper = prefixUpperBound(prefix);

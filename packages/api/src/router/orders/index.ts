@@ -1,6 +1,5 @@
 import { protectedProcedure, router } from "../../trpc.ts";
-import { listOwnOrders } from "./list.handler.ts";
-import { cancelOwnOrder, getOwnOrder, orderChanges } from "./orders.handler.ts";
+import { cancelOwnOrder, getOwnOrder, listOwnOrders, orderChanges } from "./orders.handler.ts";
 import { cancelledOutput, idInput, listInput, listOutput, orderOutput } from "./orders.schema.ts";
 
 const tags = ["orders"];

@@ -2,6 +2,7 @@ import type { Executor, Tables } from "@tessera/db";
 import type { Selectable } from "kysely";
 import { AppError } from "../../envelope.ts";
 import { groupBy } from "../../group.ts";
+import { isUuid } from "../../ids.ts";
 import type { Order, OrderStatus, PaymentStatus } from "./orders.schema.ts";
 
 type ItemRow = Selectable<Tables["order_items"]>;
@@ -15,10 +16,6 @@ export type OrderRow = Selectable<Tables["orders"]> & {
 
 /** Who may read an order: its buyer or its seller. */
 export type Party = { buyer_id: string } | { seller_id: string };
-
-// Ids are what randomUUID() makes; anything else cannot be an order and is answered like a missing one.
-const ORDER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-export const isOrderId = (id: string) => ORDER_ID.test(id);
 
 export const orderNotFound = () => new AppError("ORDER_NOT_FOUND", "Order not found.");
 
@@ -83,7 +80,8 @@ export async function readOrders(db: Executor, ids: string[]): Promise<Order[]> 
 
 /** The order, if `party` is its buyer or its seller; ORDER_NOT_FOUND otherwise (no existence leak). */
 export async function orderOf(db: Executor, id: string, party: Party): Promise<OrderRow> {
-  if (!isOrderId(id)) throw orderNotFound();
+  // A malformed id (not a UUID) cannot be an order and is answered like a missing one.
+  if (!isUuid(id)) throw orderNotFound();
   const order = await db.selectFrom("orders").selectAll().where("id", "=", id).where((eb) => eb.and(party)).executeTakeFirst();
   if (!order) throw orderNotFound();
   return (await withParts(db, [order]))[0]!;

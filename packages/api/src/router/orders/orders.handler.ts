@@ -1,18 +1,16 @@
-import { AppError, success } from "../../envelope.ts";
-import { type AuthedCall as Call, type AuthedContext as Authed, streamCaller } from "../../trpc.ts";
-import { type OrderRow, orderOf, readOrders, toOrder } from "./order-rows.ts";
-import type { idInput, OrderEvent, OrderStatus } from "./orders.schema.ts";
-import { announce, move } from "./transitions.ts";
+import { success } from "../../envelope.ts";
+import { type AuthedCall, type AuthedContext, streamCaller } from "../../trpc.ts";
+import { orderOf, type OrderRow, readOrders, toOrder } from "./order-rows.ts";
+import { orderPage } from "./order-page.ts";
+import type { idInput, listInput, OrderEvent } from "./orders.schema.ts";
+import { announce, partyMove } from "./transitions.ts";
 
-const invalidState = (status: string, action: string) =>
-  new AppError("INVALID_ORDER_STATE", `This order is ${status}: it cannot be ${action}.`);
+/** The buyer's side of orders: those they placed. The seller's side is router/seller-orders. */
 
-export async function getOwnOrder({ ctx, input }: Call<typeof idInput>) {
+export const listOwnOrders = (call: AuthedCall<typeof listInput>) => orderPage(call, { buyer_id: call.ctx.auth.user.id });
+
+export async function getOwnOrder({ ctx, input }: AuthedCall<typeof idInput>) {
   return success(toOrder(await orderOf(ctx.services.db.kysely, input.id, { buyer_id: ctx.auth.user.id })));
-}
-
-export async function getSellerOrder({ ctx, input }: Call<typeof idInput>) {
-  return success(toOrder(await orderOf(ctx.services.db.kysely, input.id, { seller_id: ctx.auth.user.id })));
 }
 
 /**
@@ -20,17 +18,15 @@ export async function getSellerOrder({ ctx, input }: Call<typeof idInput>) {
  * conditional move: of a cancel and a concurrent ship, one wins), then the charge is refunded. The provider refunds
  * once per key, so a retried refund never pays back twice; should it fail, the order says `refund_pending`.
  */
-export async function cancelOwnOrder({ ctx, input }: Call<typeof idInput>) {
-  const order = await orderOf(ctx.services.db.kysely, input.id, { buyer_id: ctx.auth.user.id });
-  const moved = await ctx.services.db.transaction((tx) => move(tx, order.id, "paid", "cancelled", new Date(), { payment_status: "refund_pending" }));
-  if (!moved) throw invalidState((await orderOf(ctx.services.db.kysely, order.id, { buyer_id: ctx.auth.user.id })).status, "cancelled");
+export async function cancelOwnOrder({ ctx, input }: AuthedCall<typeof idInput>) {
+  const order = await partyMove(ctx, { buyer_id: ctx.auth.user.id }, input.id, "paid", "cancelled", "cancelled", { payment_status: "refund_pending" });
   await refund(ctx, order);
   await announce(ctx, [order.id]);
   const [cancelled] = await readOrders(ctx.services.db.kysely, [order.id]);
   return success(cancelled!, "Order cancelled.");
 }
 
-async function refund(ctx: Authed, order: OrderRow) {
+async function refund(ctx: AuthedContext, order: OrderRow) {
   try {
     await ctx.services.payments.refund({
       chargeId: order.charge_id!,
@@ -46,24 +42,11 @@ async function refund(ctx: Authed, order: OrderRow) {
   }
 }
 
-const sellerMove = (from: OrderStatus, to: OrderStatus, action: string, message: string) =>
-  async ({ ctx, input }: Call<typeof idInput>) => {
-    const order = await orderOf(ctx.services.db.kysely, input.id, { seller_id: ctx.auth.user.id });
-    const moved = await ctx.services.db.transaction((tx) => move(tx, order.id, from, to, new Date()));
-    if (!moved) throw invalidState((await orderOf(ctx.services.db.kysely, order.id, { seller_id: ctx.auth.user.id })).status, action);
-    await announce(ctx, [order.id]);
-    const [after] = await readOrders(ctx.services.db.kysely, [order.id]);
-    return success(after!, message);
-  };
-
-export const shipOrder = sellerMove("paid", "shipped", "shipped", "Order shipped.");
-export const deliverOrder = sellerMove("shipped", "delivered", "delivered", "Order delivered.");
-
 /**
  * orders.onChange: every status change of an order the caller bought or sells, from now on, until the client goes
  * away. No replay: a client that (re)connects refetches what it shows, then applies events.
  */
-export async function* orderChanges({ ctx, signal }: { ctx: Authed; signal: AbortSignal | undefined }): AsyncGenerator<OrderEvent, void> {
+export async function* orderChanges({ ctx, signal }: { ctx: AuthedContext; signal: AbortSignal | undefined }): AsyncGenerator<OrderEvent, void> {
   // Within the live-stream limits, and ended with its session (services/live-streams.ts).
   const userId = ctx.auth.user.id;
   yield* ctx.services.liveStreams.serve(streamCaller(ctx), signal, (live, options) => ctx.services.orderEvents.subscribe(userId, live, options));

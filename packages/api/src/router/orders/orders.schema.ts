@@ -65,5 +65,3 @@ export const cursorPosition = z.object({ created_at: z.iso.datetime(), id: z.str
 export const listOutput = envelopeSchema(pageSchema(orderSchema));
 export const orderOutput = envelopeSchema(orderSchema);
 export const cancelledOutput = envelopeSchema(orderSchema, "Order cancelled.");
-export const shippedOutput = envelopeSchema(orderSchema, "Order shipped.");
-export const deliveredOutput = envelopeSchema(orderSchema, "Order delivered.");

@@ -1,7 +1,8 @@
 import type { Transaction } from "@tessera/db";
+import { AppError } from "../../envelope.ts";
 import type { Context } from "../../trpc.ts";
 import type { OrderStatus, PaymentStatus } from "./orders.schema.ts";
-import { readOrders } from "./order-rows.ts";
+import { type OrderRow, orderOf, type Party, readOrders } from "./order-rows.ts";
 
 /** the contract's status machine: the only moves there are. */
 const MOVES: Record<OrderStatus, readonly OrderStatus[]> = {
@@ -40,6 +41,23 @@ export async function move(tx: Transaction, orderId: string, from: OrderStatus, 
   await tx.insertInto("order_history").values({ order_id: orderId, status: to, at }).execute();
   if (RESTOCKING.has(to)) await restock(tx, orderId);
   return true;
+}
+
+const invalidState = (status: string, action: string) =>
+  new AppError("INVALID_ORDER_STATE", `This order is ${status}: it cannot be ${action}.`);
+
+/**
+ * A move one party makes on its own order (the buyer cancels, the seller ships or delivers), in a transaction of
+ * its own: ORDER_NOT_FOUND unless the order is `party`'s; INVALID_ORDER_STATE, naming the status it is in now,
+ * unless it is still in `from` (of two concurrent moves, one wins). Answers the order as it was before the move.
+ */
+export async function partyMove(
+  ctx: Context, party: Party, orderId: string, from: OrderStatus, to: OrderStatus, action: string, payment: PaymentChange = {},
+): Promise<OrderRow> {
+  const order = await orderOf(ctx.services.db.kysely, orderId, party);
+  const moved = await ctx.services.db.transaction((tx) => move(tx, order.id, from, to, new Date(), payment));
+  if (!moved) throw invalidState((await orderOf(ctx.services.db.kysely, order.id, party)).status, action);
+  return order;
 }
 
 /** Gives an order's units back, product by product in id order (the order checkout takes its row locks in). */

@@ -1,9 +1,9 @@
 import { isUniqueViolation, type Transaction } from "@tessera/db";
 import { AppError, done } from "../../envelope.ts";
+import { isUuid } from "../../ids.ts";
 import { type ChargeEvent, isChargeEvent, type PaymentEvent, WebhookPayloadError, WebhookSignatureError } from "../../services/payments/provider.ts";
 import { SIGNATURE_HEADER } from "../../services/payments/webhook-signature.ts";
 import { type Context, headerOf } from "../../trpc.ts";
-import { isOrderId } from "../orders/order-rows.ts";
 import { announce, move } from "../orders/transitions.ts";
 
 /**
@@ -43,7 +43,7 @@ const describes = (event: ChargeEvent, order: { charge_id: string | null; total_
 /** The move an event asks for, if the order is where the event finds it; false when it does not fit. */
 async function apply(tx: Transaction, event: ChargeEvent, at: Date): Promise<boolean> {
   const { order_id: orderId, charge_id: chargeId } = event.data;
-  if (!isOrderId(orderId)) return false;
+  if (!isUuid(orderId)) return false;
   const order = await tx.selectFrom("orders").select(["charge_id", "total_cents", "currency"]).where("id", "=", orderId).executeTakeFirst();
   if (!order || !describes(event, order)) return false;
   switch (event.type) {

@@ -2,6 +2,7 @@ import type { Executor, Tables } from "@tessera/db";
 import type { Selectable } from "kysely";
 import { AppError } from "../../envelope.ts";
 import { groupBy } from "../../group.ts";
+import { isUuid } from "../../ids.ts";
 import type { Product, ProductStatus } from "./products.schema.ts";
 
 /**
@@ -21,9 +22,6 @@ export interface Viewer {
   id: string;
   role: string;
 }
-
-// Ids are what randomUUID() makes; anything else cannot be a product and is answered like a missing one.
-const PRODUCT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export const productNotFound = () => new AppError("PRODUCT_NOT_FOUND", "Product not found.");
 
@@ -77,14 +75,15 @@ export const manages = (viewer: Viewer | null, product: { seller_id: string }) =
 
 /** A product the viewer may see: active, or archived and theirs to manage. */
 export async function visibleProduct(db: Executor, id: string, viewer: Viewer | null): Promise<ProductRow> {
-  const row = PRODUCT_ID.test(id) ? await readProduct(db, id) : undefined;
+  // A malformed id (not a UUID) cannot be a product and is answered like a missing one.
+  const row = isUuid(id) ? await readProduct(db, id) : undefined;
   if (!row || (row.status !== "active" && !manages(viewer, row))) throw productNotFound();
   return row;
 }
 
 /** A product the viewer may change: its seller's or, for admins, any. */
 export async function managedProduct(db: Executor, id: string, viewer: Viewer): Promise<ProductRow> {
-  const row = PRODUCT_ID.test(id) ? await readProduct(db, id) : undefined;
+  const row = isUuid(id) ? await readProduct(db, id) : undefined;
   if (!row || !manages(viewer, row)) throw productNotFound();
   return row;
 }

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
 import type { z } from "zod";
 import { AppError, done, success } from "../../envelope.ts";
-import { type AuthedCall as Call, authenticate, type Caller, type Context } from "../../trpc.ts";
+import { isUuid } from "../../ids.ts";
+import { type AuthedCall, authenticate, type Context, type Identity } from "../../trpc.ts";
 import { imageUrl, managedProduct, productNotFound } from "./access.ts";
 import { ImageStorageUnavailable } from "../../services/image-storage.ts";
 import { streamImage } from "./image-bytes.ts";
@@ -12,8 +13,6 @@ import { type imageIdInput, MAX_IMAGES_PER_PRODUCT, type uploadedImageOutput } f
  * Product images. Deleting is a procedure; uploading (multipart) and reading (bytes) are plain HTTP routes of
  * apps/server that call the steps below, in the contract's order: authentication, role, validation, existence.
  */
-
-const IMAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * A storage backend that does not answer (S3 down, bad credentials, a missing bucket) is 503 NOT_READY for the
@@ -33,9 +32,9 @@ const imageNotFound = () => new AppError("IMAGE_NOT_FOUND", "Image not found.");
 const tooManyImages = () => new AppError("TOO_MANY_IMAGES", `A product has at most ${MAX_IMAGES_PER_PRODUCT} images: delete one first.`);
 
 /** Its seller or an admin removes an image: the row first (readers stop finding it), then the bytes. */
-export async function deleteImage({ ctx, input }: Call<typeof imageIdInput>) {
+export async function deleteImage({ ctx, input }: AuthedCall<typeof imageIdInput>) {
   const product = await managedProduct(ctx.services.db.kysely, input.id, ctx.auth.user);
-  if (!IMAGE_ID.test(input.image_id)) throw imageNotFound();
+  if (!isUuid(input.image_id)) throw imageNotFound();
   const image = await ctx.services.db.kysely
     .deleteFrom("product_images")
     .where("id", "=", input.image_id)
@@ -53,21 +52,21 @@ export async function deleteImage({ ctx, input }: Call<typeof imageIdInput>) {
  * they may see every product, so refusing them leaks nothing). Anyone else who is not the product's seller learns
  * nothing more than for a product that does not exist: 404 at step 2 (docs/contract.md, no existence leak).
  */
-export async function authorizeImageUpload(ctx: Context): Promise<Caller> {
-  const caller = await authenticate(ctx);
-  if (caller.user.role === "admin") throw new AppError("FORBIDDEN", "Admins do not upload images: only the product's seller does.");
-  return caller;
+export async function authorizeImageUpload(ctx: Context): Promise<Identity> {
+  const identity = await authenticate(ctx);
+  if (identity.user.role === "admin") throw new AppError("FORBIDDEN", "Admins do not upload images: only the product's seller does.");
+  return identity;
 }
 
 /**
  * Upload, step 2, after the body's type was checked: a product the caller sells (a seller's own), with room for one
  * more image. 404 PRODUCT_NOT_FOUND for every other caller and for a product that does not exist, alike; 409.
  */
-export async function productForUpload(ctx: Context, caller: Caller, productId: string): Promise<{ id: string }> {
-  const product = await managedProduct(ctx.services.db.kysely, productId, caller.user);
+export async function productForUpload(ctx: Context, identity: Identity, productId: string): Promise<{ id: string }> {
+  const product = await managedProduct(ctx.services.db.kysely, productId, identity.user);
   // managedProduct also lets admins through (they never get here: step 1); a former seller whose role was changed
   // keeps the seller_id of their products but no longer sells: not found either.
-  if (caller.user.role !== "seller" || product.seller_id !== caller.user.id) throw productNotFound();
+  if (identity.user.role !== "seller" || product.seller_id !== identity.user.id) throw productNotFound();
   if (product.image_ids.length >= MAX_IMAGES_PER_PRODUCT) throw tooManyImages();
   return { id: product.id };
 }
@@ -125,7 +124,7 @@ export interface ImageForRead {
 
 /** GET /api/images/{image_id}: anyone. 404 IMAGE_NOT_FOUND for an unknown (or malformed) id. */
 export async function imageForRead(ctx: Context, imageId: string): Promise<ImageForRead> {
-  const image = IMAGE_ID.test(imageId)
+  const image = isUuid(imageId)
     ? await ctx.services.db.kysely
       .selectFrom("product_images")
       .select(["content_type", "byte_size", "sha256", "storage_key"])

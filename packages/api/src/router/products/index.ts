@@ -28,7 +28,8 @@ const update = (method: "PUT" | "PATCH", summary: string) =>
     .mutation(updateProduct);
 
 // POST /products/{id}/images (multipart upload) and GET /images/{image_id} (the bytes) are plain HTTP routes of
-// apps/server, not procedures: see http-routes.ts.
+// apps/server, not procedures: listed in apps/server/src/http/rest/routes.ts (httpRoutes) and served by
+// apps/server/src/http/rest/images.ts, with the steps of ./images.handler.ts.
 export const productsRouter = router({
   list: publicProcedure
     .meta({

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Transaction } from "@tessera/db";
 import { AppError, success } from "../../envelope.ts";
 import { searchText } from "../../search.ts";
-import type { AuthedCall as Call, ViewerCall } from "../../trpc.ts";
+import type { AuthedCall, ViewerCall } from "../../trpc.ts";
 import { managedProduct, productNotFound, type ProductRow, readProduct, toProduct, type Viewer, visibleProduct } from "./access.ts";
 import { type createInput, type idInput, normalizeCategories, type updateInput } from "./products.schema.ts";
 
@@ -31,7 +31,7 @@ async function checkQuota(tx: Transaction, sellerId: string, max: number) {
 }
 
 /** The product and its categories in one transaction; answered as read back (categories in the database's order). */
-export async function createProduct({ ctx, input }: Call<typeof createInput>) {
+export async function createProduct({ ctx, input }: AuthedCall<typeof createInput>) {
   const now = new Date();
   const id = randomUUID();
   const row = await ctx.services.db.transaction(async (tx) => {
@@ -107,7 +107,7 @@ async function writeProduct(tx: Transaction, before: ProductRow, actor: Viewer, 
 }
 
 /** PUT and PATCH: only the fields sent change (categories are replaced as a whole), in one transaction. */
-export async function updateProduct({ ctx, input }: Call<typeof updateInput>) {
+export async function updateProduct({ ctx, input }: AuthedCall<typeof updateInput>) {
   const row = await ctx.services.db.transaction(async (tx) => {
     const before = await managedProduct(tx, input.id, ctx.auth.user);
     // The product's row first: its row lock (PostgreSQL) makes concurrent updates of one product take turns, so two
@@ -130,7 +130,7 @@ export async function updateProduct({ ctx, input }: Call<typeof updateInput>) {
 }
 
 /** DELETE archives: the product leaves the catalog, and orders that name it keep their own snapshot. */
-export async function archiveProduct({ ctx, input }: Call<typeof idInput>) {
+export async function archiveProduct({ ctx, input }: AuthedCall<typeof idInput>) {
   const row = await ctx.services.db.transaction(async (tx) => {
     const before = await managedProduct(tx, input.id, ctx.auth.user);
     const change = statusChange(before, "archived", ctx.auth.user);

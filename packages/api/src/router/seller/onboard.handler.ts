@@ -1,5 +1,5 @@
 import { AppError, success } from "../../envelope.ts";
-import type { AuthedCall as Call } from "../../trpc.ts";
+import type { AuthedCall } from "../../trpc.ts";
 import { toCurrentUser } from "../auth/users.ts";
 import type { onboardInput } from "./seller.schema.ts";
 
@@ -10,7 +10,7 @@ import type { onboardInput } from "./seller.schema.ts";
  * admin took away (`demoted_by`, issue 16 item 11) is refused with 403 FORBIDDEN until an admin gives a role back:
  * the same conditional update checks that, so a demotion landing meanwhile is not undone either.
  */
-export async function onboard({ ctx, input }: Call<typeof onboardInput>) {
+export async function onboard({ ctx, input }: AuthedCall<typeof onboardInput>) {
   const db = ctx.services.db.kysely;
   const user = await db
     .updateTable("users")

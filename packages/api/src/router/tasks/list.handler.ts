@@ -3,7 +3,7 @@ import type { SelectQueryBuilder, Selectable } from "kysely";
 import { success } from "../../envelope.ts";
 import { decodeCursor, toPage } from "../../pagination.ts";
 import { containsText } from "../../search.ts";
-import type { AuthedCall as Call } from "../../trpc.ts";
+import type { AuthedCall } from "../../trpc.ts";
 import { TASK_COLUMNS, type TaskRow, toTask } from "./task-row.ts";
 import { cursorPosition, type listInput, type Sort } from "./tasks.schema.ts";
 
@@ -69,7 +69,7 @@ const encodePosition = (sort: Sort, key: SortKey) => (row: TaskRow) => {
   return { sort, value: value instanceof Date ? value.toISOString() : value, id: row.id };
 };
 
-export async function listTasks({ ctx, input }: Call<typeof listInput>) {
+export async function listTasks({ ctx, input }: AuthedCall<typeof listInput>) {
   const key = input.sort.replace(/^-/, "") as SortKey;
   const desc = input.sort.startsWith("-");
   // Ownership is part of every query.

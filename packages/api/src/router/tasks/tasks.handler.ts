@@ -1,18 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { AppError, done, success } from "../../envelope.ts";
+import { isUuid } from "../../ids.ts";
 import { searchText } from "../../search.ts";
-import { type AuthedCall as Call, type AuthedContext as Authed, streamCaller } from "../../trpc.ts";
+import { type AuthedCall, type AuthedContext, streamCaller } from "../../trpc.ts";
 import { TASK_COLUMNS, toTask } from "./task-row.ts";
 import { type createInput, type idInput, PRIORITY_RANK, type TaskEvent, type updateInput } from "./tasks.schema.ts";
-
-// Ids are what randomUUID() makes; anything else cannot be a task and is answered like a missing one.
-const TASK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const taskNotFound = () => new AppError("TASK_NOT_FOUND", "Task not found.");
 
 /** Another user's task, an unknown id and a malformed one all look the same: no existence leak. */
 function ownTaskId(id: string): string {
-  if (!TASK_ID.test(id)) throw taskNotFound();
+  if (!isUuid(id)) throw taskNotFound();
   return id;
 }
 
@@ -20,7 +18,7 @@ const toDate = (value: string | null) => (value === null ? null : new Date(value
 
 // Each write publishes its event once it has committed, and before answering: a client that holds the
 // reply and an open tasks.onChange subscription has the event on its way too.
-export async function createTask({ ctx, input }: Call<typeof createInput>) {
+export async function createTask({ ctx, input }: AuthedCall<typeof createInput>) {
   const now = new Date();
   const row = {
     id: randomUUID(),
@@ -43,7 +41,7 @@ export async function createTask({ ctx, input }: Call<typeof createInput>) {
   return success(task, "Task created successfully.");
 }
 
-export async function getTask({ ctx, input }: Call<typeof idInput>) {
+export async function getTask({ ctx, input }: AuthedCall<typeof idInput>) {
   const row = await ctx.services.db.kysely
     .selectFrom("tasks")
     .select(TASK_COLUMNS)
@@ -55,7 +53,7 @@ export async function getTask({ ctx, input }: Call<typeof idInput>) {
 }
 
 /** PUT and PATCH: only the fields sent change, each with the columns derived from it. */
-export async function updateTask({ ctx, input }: Call<typeof updateInput>) {
+export async function updateTask({ ctx, input }: AuthedCall<typeof updateInput>) {
   const id = ownTaskId(input.id);
   const changes = {
     ...(input.title !== undefined && { title: input.title, title_search: searchText(input.title) }),
@@ -82,7 +80,7 @@ export async function updateTask({ ctx, input }: Call<typeof updateInput>) {
   return success(task, "Task updated successfully.");
 }
 
-export async function deleteTask({ ctx, input }: Call<typeof idInput>) {
+export async function deleteTask({ ctx, input }: AuthedCall<typeof idInput>) {
   const id = ownTaskId(input.id);
   const result = await ctx.services.db.kysely.deleteFrom("tasks").where("id", "=", id).where("owner_id", "=", ctx.auth.user.id).executeTakeFirst();
   if (result.numDeletedRows !== 1n) throw taskNotFound();
@@ -96,7 +94,7 @@ export async function deleteTask({ ctx, input }: Call<typeof idInput>) {
  * session ended, it fell behind: services/live-streams.ts). No replay: a client that (re)connects should refetch
  * what it shows, then apply events.
  */
-export async function* taskChanges({ ctx, signal }: { ctx: Authed; signal: AbortSignal | undefined }): AsyncGenerator<TaskEvent, void> {
+export async function* taskChanges({ ctx, signal }: { ctx: AuthedContext; signal: AbortSignal | undefined }): AsyncGenerator<TaskEvent, void> {
   const userId = ctx.auth.user.id;
   yield* ctx.services.liveStreams.serve(streamCaller(ctx), signal, (live, options) => ctx.services.taskEvents.subscribe(userId, live, options));
 }

@@ -1,7 +1,7 @@
 import { router, sellerProcedure } from "../../trpc.ts";
-import { listSellerOrders } from "./list.handler.ts";
-import { deliverOrder, getSellerOrder, shipOrder } from "./orders.handler.ts";
-import { deliveredOutput, idInput, listInput, listOutput, orderOutput, shippedOutput } from "./orders.schema.ts";
+import { idInput, listInput, listOutput, orderOutput } from "../orders/orders.schema.ts";
+import { deliverOrder, getSellerOrder, listSellerOrders, shipOrder } from "./seller-orders.handler.ts";
+import { deliveredOutput, shippedOutput } from "./seller-orders.schema.ts";
 
 const tags = ["seller"];
 

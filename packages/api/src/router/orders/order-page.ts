@@ -1,15 +1,16 @@
 import { success } from "../../envelope.ts";
 import { boundedPage } from "../../bounded-page.ts";
 import { decodeCursor } from "../../pagination.ts";
-import type { AuthedCall as Call } from "../../trpc.ts";
+import type { AuthedCall } from "../../trpc.ts";
 import { type Party, toOrder, withParts } from "./order-rows.ts";
 import { cursorPosition, type listInput } from "./orders.schema.ts";
 
 /**
  * One party's orders, newest first, ties broken by id (both descending), a page at a time. Keyset, never offset:
  * the cursor is the last order's (created_at, id), so orders placed between pages cannot shift what follows.
+ * The buyer's list (orders.list) and the seller's (sellerOrders.list) are this, each for its own party.
  */
-async function listFor({ ctx, input }: Call<typeof listInput>, party: Party) {
+export async function orderPage({ ctx, input }: AuthedCall<typeof listInput>, party: Party) {
   const after = decodeCursor(input.cursor, cursorPosition);
   const db = ctx.services.db.kysely;
   let query = db.selectFrom("orders").selectAll().where((eb) => eb.and(party));
@@ -25,6 +26,3 @@ async function listFor({ ctx, input }: Call<typeof listInput>, party: Party) {
   // Orders carry their lines: a page also stops at PAGE_MAX_BYTES of JSON.
   return success(boundedPage(rows, input.limit, toOrder, (row) => ({ created_at: row.created_at.toISOString(), id: row.id })));
 }
-
-export const listOwnOrders = (call: Call<typeof listInput>) => listFor(call, { buyer_id: call.ctx.auth.user.id });
-export const listSellerOrders = (call: Call<typeof listInput>) => listFor(call, { seller_id: call.ctx.auth.user.id });
