@@ -2,7 +2,7 @@ import { initTRPC } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import type { z } from "zod";
 import { AppError, type AppCode, httpStatusOf, toErrorEnvelope } from "./envelope.ts";
-import type { Services } from "./services/index.ts";
+import type { Services } from "./services/services.ts";
 import type { StreamCaller } from "./services/live-streams.ts";
 import { type FieldCodes, inputValidationError } from "./validation.ts";
 

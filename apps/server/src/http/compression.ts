@@ -1,7 +1,7 @@
 import { promisify } from "node:util";
 import { brotliCompress, constants, gzip } from "node:zlib";
 import Negotiator from "negotiator";
-import type { Request } from "./send.ts";
+import type { IncomingMessage } from "node:http";
 
 export type Encoding = "br" | "gzip";
 
@@ -15,7 +15,7 @@ const gzipAsync = promisify(gzip);
  * The encoding the request prefers of brotli and gzip (q-values honoured; brotli where the client likes both as
  * much, as browsers do), or undefined for neither.
  */
-export function preferredEncoding(req: Request): Encoding | undefined {
+export function preferredEncoding(req: IncomingMessage): Encoding | undefined {
   if (req.headers["accept-encoding"] === undefined) return undefined;
   // negotiator 1.x takes the tie-breaking order as a second argument; its DefinitelyTyped types (0.6) do not know it.
   const negotiator = new Negotiator(req) as unknown as { encodings(available: string[], options: { preferred: string[] }): string[] };

@@ -2,7 +2,7 @@ import type { Tables } from "@tessera/db";
 import type { Selectable } from "kysely";
 import { AppError, httpStatusOf, success, toErrorEnvelope } from "../../envelope.ts";
 import type { ChargeRecord } from "../../services/payments/provider.ts";
-import type { Services } from "../../services/index.ts";
+import type { Services } from "../../services/services.ts";
 import type { Context } from "../../trpc.ts";
 import { readOrders } from "../orders/order-rows.ts";
 import type { Order, PaymentStatus } from "../orders/orders.schema.ts";
