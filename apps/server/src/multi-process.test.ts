@@ -12,8 +12,9 @@ import { createDatabase } from "@tessera/db";
 import { createTestDatabase, type TestDatabase } from "@tessera/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { liveTrpcClient } from "./testing/clients.ts";
-import { call, expectError, expectSuccess, login, me, registerUser, userWithSession } from "./testing/http.ts";
+import { call, expectError, expectSuccess, login, me, registerUser } from "./testing/http.ts";
 import { type ServerProcess, spawnServer } from "./testing/process.ts";
+import { account } from "./testing/accounts.ts";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const MAX_FAILURES = 4;
@@ -85,7 +86,7 @@ describe("two server processes sharing the database and Redis", () => {
   });
 
   it("deliver a task changed through one to a subscriber on the other", async () => {
-    const { tokens, data } = await userWithSession(one.url);
+    const { tokens, data } = await account(one.url);
     const channel = `${probe.keyPrefix}task-events:${data.user_id}`;
     const redisSubscribers = async () => Number(((await probe.commands.pubsub("NUMSUB", channel)) as [string, number])[1]);
     const events: unknown[] = [];
@@ -105,7 +106,7 @@ describe("two server processes sharing the database and Redis", () => {
   });
 
   it("run a checkout once when requests with one Idempotency-Key reach both at once, and tell the seller on the other", async () => {
-    const [buyer, seller] = [await userWithSession(one.url), await userWithSession(one.url)];
+    const [buyer, seller] = [await account(one.url), await account(one.url)];
     // The catalog is not under test: the seller and the product are written straight to the shared database.
     const db = await createDatabase({ url: database.url, migrate: false });
     const productId = randomUUID();

@@ -2,7 +2,8 @@
 import { compareFor, ids, SORTS, type SortName } from "@tessera/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/server.ts";
-import { call, detailPaths, expectError, expectSuccess, userWithSession } from "../testing/http.ts";
+import { call, detailPaths, expectError, expectSuccess } from "../testing/http.ts";
+import { account } from "../testing/accounts.ts";
 
 interface Task {
   id: string;
@@ -26,7 +27,7 @@ let bob: string;
 const aliceTasks: Task[] = [];
 beforeAll(async () => {
   server = await startTestServer();
-  const [a, b] = await Promise.all([userWithSession(server.url), userWithSession(server.url)]);
+  const [a, b] = await Promise.all([account(server.url), account(server.url)]);
   [alice, bob] = [a.tokens.access_token, b.tokens.access_token];
   // 45 tasks in concurrent batches (created_at ties are likely), with repeated due dates and priorities.
   for (let batch = 0; batch < 5; batch++) {
@@ -98,7 +99,7 @@ describe("GET /api/tasks: orders and walks", () => {
   });
 
   it.each(SORTS)("sort=%s: items present throughout appear once while tasks are added and deleted between pages", async (sort) => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     const token = tokens.access_token;
     const original: Task[] = [];
     for (let i = 0; i < 18; i++) original.push(await create(token, { title: `o${i}`, priority: PRIORITIES[i % 3], due_date: i % 3 ? DUES[i % 4] : null }));
@@ -149,7 +150,7 @@ describe("GET /api/tasks: filters and q", () => {
   });
 
   it("matches q case-insensitively in the title or the description, literally for % and _", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     const t = tokens.access_token;
     const made = {
       milk: await create(t, { title: "Buy MILK" }),

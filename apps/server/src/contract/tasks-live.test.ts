@@ -5,8 +5,9 @@
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { liveTrpcClient } from "../testing/clients.ts";
-import { call, expectSuccess, userWithSession } from "../testing/http.ts";
+import { call, expectSuccess } from "../testing/http.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
+import { account } from "../testing/accounts.ts";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -33,7 +34,7 @@ function within<T>(promise: Promise<T>, what: string, ms = WAIT_MS): Promise<T> 
 
 /** A user with a typed client whose subscriptions authenticate through connectionParams. */
 async function liveUser() {
-  const { tokens } = await userWithSession(server.url);
+  const { tokens } = await account(server.url);
   return { token: tokens.access_token, client: liveTrpcClient(server.url, tokens.access_token) };
 }
 
@@ -101,7 +102,7 @@ describe("tasks.onChange with httpSubscriptionLink", () => {
   });
 
   it("refuses a subscription without a valid token with INVALID_TOKEN", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     await call(server.url, "POST", "/api/logout", { token: tokens.access_token });
     for (const token of [undefined, "not-a-jwt", tokens.access_token]) {
       const error = await watch(liveTrpcClient(server.url, token)).failed;
@@ -135,7 +136,7 @@ describe("the SSE wire", () => {
   }
 
   it("streams events as they happen, authenticated by the Authorization header", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     const abort = new AbortController();
     stops.push(() => abort.abort());
     const res = await fetch(`${server.url}/trpc/tasks.onChange`, {
@@ -157,7 +158,7 @@ describe("the SSE wire", () => {
   });
 
   it("accepts connectionParams for subscriptions only, keeping tokens out of other URLs", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     const params = encodeURIComponent(JSON.stringify({ authorization: `Bearer ${tokens.access_token}` }));
     const reply = await call(server.url, "GET", `/trpc/tasks.list?connectionParams=${params}`);
     expect(reply.body.error.data.appCode).toBe("INVALID_TOKEN");

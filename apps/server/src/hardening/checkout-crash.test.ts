@@ -17,8 +17,9 @@ import path from "node:path";
 import { createDatabase } from "@tessera/db";
 import { createTestDatabase, type TestDatabase } from "@tessera/db/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PASSWORD, sleep, uniqueName } from "../testing/http.ts";
+import { sleep } from "../testing/http.ts";
 import { type ServerProcess, spawnServer } from "../testing/process.ts";
+import { account } from "../testing/accounts.ts";
 
 const BUYERS = 8;
 const PRODUCTS = 6;
@@ -68,14 +69,6 @@ async function send(url: string, token: string | undefined, method: string, rout
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: await res.json() };
-}
-
-async function signUp(url: string, prefix: string): Promise<{ id: string; token: string }> {
-  const username = uniqueName(prefix);
-  const registered = await send(url, undefined, "POST", "/api/register", { username, email: `${username}@example.com`, password: PASSWORD, full_name: "C", gender: "other" });
-  expect(registered.status).toBe(201);
-  const token = (await send(url, undefined, "POST", "/api/token", { username, password: PASSWORD })).body.data.access_token;
-  return { id: registered.body.data.user_id, token };
 }
 
 interface Attempt {
@@ -138,14 +131,14 @@ async function ordersOf(url: string, token: string, status?: string): Promise<an
 describe(`checkout crash safety (${process.env.DATABASE_URL?.startsWith("postgres") ? "PostgreSQL" : "SQLite"})`, { timeout: 240_000 }, () => {
   it("after SIGKILL mid-checkouts, a restart settles every checkout: nothing pending, stock consistent, every key answered", async () => {
     let server = await start();
-    const seller = await signUp(server.url, "shop");
+    const seller = await account(server.url, { prefix: "shop" });
     expect((await send(server.url, seller.token, "POST", "/api/seller/onboard", { store_name: "Crash shop" })).status).toBe(201);
     const productIds: string[] = [];
     for (let i = 0; i < PRODUCTS; i++) {
       const created = await send(server.url, seller.token, "POST", "/api/products", { name: `Item ${i}`, price_cents: 100 + i, stock: START_STOCK });
       productIds.push(created.body.data.id);
     }
-    const buyers = await Promise.all(Array.from({ length: BUYERS }, () => signUp(server.url, "buyer")));
+    const buyers = await Promise.all(Array.from({ length: BUYERS }, () => account(server.url, { prefix: "buyer" })));
     const attempts: Attempt[] = [];
 
     // Load and kill until the kill leaves some order pending (its stock held): that is what must be reconciled.

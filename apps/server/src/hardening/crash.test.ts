@@ -11,8 +11,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createTestDatabase, type TestDatabase } from "@tessera/db/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PASSWORD, sleep, uniqueName } from "../testing/http.ts";
+import { sleep } from "../testing/http.ts";
 import { type ServerProcess, spawnServer } from "../testing/process.ts";
+import { account } from "../testing/accounts.ts";
 
 const CLIENTS = 6;
 // The signal comes once this many writes were answered (not after a fixed time: on a busy machine a fixed
@@ -53,12 +54,6 @@ const post = async (url: string, token: string | undefined, method: string, rout
   });
   return { status: res.status, body: (await res.json()) as any };
 };
-
-async function signUp(url: string): Promise<string> {
-  const username = uniqueName("crash");
-  expect((await post(url, undefined, "POST", "/api/register", { username, email: `${username}@example.com`, password: PASSWORD, full_name: "C", gender: "other" })).status).toBe(201);
-  return (await post(url, undefined, "POST", "/api/token", { username, password: PASSWORD })).body.data.access_token;
-}
 
 interface Ledger {
   /** key -> the values it may hold: the last acknowledged one, plus the one written without an answer. */
@@ -129,7 +124,7 @@ async function verify(url: string, ledger: Ledger): Promise<number> {
 
 async function underLoad(signal: "SIGKILL" | "SIGTERM") {
   const first = await start();
-  const tokens = await Promise.all(Array.from({ length: CLIENTS }, () => signUp(first.url)));
+  const tokens = await Promise.all(Array.from({ length: CLIENTS }, () => account(first.url, { prefix: "crash" }).then((user) => user.token)));
   const ledger: Ledger = { data: new Map(), tasks: [], answers: [], unanswered: 0 };
   const clients = tokens.map((token, n) => client(first.url, token, n, ledger));
   await sleep(MIN_LOAD_MS);

@@ -12,8 +12,9 @@ import { createTestDatabase, type TestDatabase } from "@tessera/db/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { liveTrpcClient } from "../testing/clients.ts";
-import { call, expectSuccess, login, userWithSession } from "../testing/http.ts";
+import { call, expectSuccess, login } from "../testing/http.ts";
 import { type ServerProcess, spawnServer } from "../testing/process.ts";
+import { account, type Account } from "../testing/accounts.ts";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -38,7 +39,7 @@ beforeAll(async () => {
   one = await spawnServer(env);
   two = await spawnServer(env);
   // An admin: a user made one straight in the shared database (not what is under test), then signed in.
-  const admin = await userWithSession(one.url);
+  const admin = await account(one.url);
   const db = await createDatabase({ url: database.url, migrate: false });
   try {
     await db.kysely.updateTable("users").set({ role: "admin" }).where("id", "=", admin.data.user_id).execute();
@@ -74,7 +75,7 @@ function watchOnTwo(token: string, procedure: "tasks" | "orders") {
   return { opened, error, data, stop: () => subscription.unsubscribe() };
 }
 
-type User = Awaited<ReturnType<typeof userWithSession>>;
+type User = Account;
 const onOne = (method: string, route: string, token: string | undefined, json?: unknown) => call(one.url, method, route, { token, json });
 
 describe("two processes sharing the database and Redis", () => {
@@ -88,8 +89,8 @@ describe("two processes sharing the database and Redis", () => {
     ["a role change", async (user) => expectSuccess(await onOne("PATCH", `/api/admin/users/${user.data.user_id}`, adminToken, { role: "seller" }))],
     ["deletion", async (user) => expectSuccess(await onOne("DELETE", `/api/admin/users/${user.data.user_id}`, adminToken))],
   ])("%s through one ends the session's streams on the other", async (what, revoke) => {
-    const user = await userWithSession(one.url);
-    const bystander = await userWithSession(one.url);
+    const user = await account(one.url);
+    const bystander = await account(one.url);
     const streams = [watchOnTwo(user.tokens.access_token, "tasks"), watchOnTwo(user.tokens.access_token, "orders"), watchOnTwo(bystander.tokens.access_token, "tasks")];
     try {
       await within(Promise.all(streams.map((s) => s.opened)), "streams open on two");

@@ -5,7 +5,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { expect } from "vitest";
-import { expectDocumented } from "./openapi-check.ts";
+import { expectDocumented, parseJson } from "./openapi-check.ts";
 
 export interface Reply {
   status: number;
@@ -24,14 +24,6 @@ export interface CallOptions {
   token?: string;
   headers?: Record<string, string>;
 }
-
-const parseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
 
 /**
  * One request with global fetch; never throws on an HTTP error status. Answers under /api are checked against the
@@ -140,6 +132,13 @@ export function expectError(reply: Reply, status: number, code: string): void {
   }
 }
 
+/** 409 QUOTA_EXCEEDED (issue 16: per-user limits), whose one `details` entry names the resource that is full. */
+export function expectQuotaExceeded(reply: Reply, resource: string): void {
+  expectError(reply, 409, "QUOTA_EXCEEDED");
+  expect(reply.body.message).toMatch(/\S/);
+  expect(reply.body.details).toEqual([{ path: resource, message: expect.stringMatching(/\S/) }]);
+}
+
 /** The `path`s listed in an error's details. */
 export const detailPaths = (reply: Reply): string[] => (reply.body?.details ?? []).map((d: { path: string }) => d.path);
 
@@ -204,12 +203,6 @@ export async function login(baseUrl: string, username: string, password = PASSWO
   const reply = await call(baseUrl, "POST", "/api/token", { json: { username, password } });
   expectSuccess(reply, 200);
   return reply.body.data;
-}
-
-/** A registered user with one fresh login session. */
-export async function userWithSession(baseUrl: string, overrides: Partial<RegisterInput> = {}) {
-  const user = await registerUser(baseUrl, overrides);
-  return { ...user, tokens: await login(baseUrl, user.input.username, user.input.password) };
 }
 
 export const me = (baseUrl: string, token: string) => call(baseUrl, "GET", "/api/me", { token });
