@@ -11,7 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { createTestDatabase } from "@tessera/db/testing";
-import { spawnServer } from "@tessera/server/src/testing/process.ts";
+import { spawnServer } from "@tessera/server/testing";
 import type { TestProject } from "vitest/node";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createTestDatabase, type TestDatabase } from "@tessera/db/testing";
-import { type ServerProcess, spawnServer } from "@tessera/server/src/testing/process.ts";
+import { type ServerProcess, spawnServer } from "@tessera/server/testing";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { CHROMIUM, CHROMIUM_FLAGS } from "./browser.ts";

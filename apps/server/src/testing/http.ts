@@ -31,12 +31,13 @@ export interface CallOptions {
  */
 export async function call(baseUrl: string, method: string, path: string, options: CallOptions = {}): Promise<Reply> {
   const headers: Record<string, string> = {};
-  let body: string | Buffer | undefined;
+  // A Buffer is sent as a plain Uint8Array view: BodyInit under the DOM's types too (the web e2e uses this kit).
+  let body: string | Uint8Array<ArrayBuffer> | undefined;
   if (options.json !== undefined) {
     body = JSON.stringify(options.json);
     headers["content-type"] = "application/json";
   } else if (options.raw !== undefined) {
-    body = options.raw;
+    body = typeof options.raw === "string" ? options.raw : new Uint8Array(options.raw);
     headers["content-type"] = "application/json";
   }
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;

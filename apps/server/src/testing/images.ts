@@ -54,7 +54,7 @@ export const webp = (): Buffer => Buffer.from("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAE
 export function imageForm(bytes: Buffer, options: { field?: string; filename?: string; type?: string } = {}): FormData {
   const form = new FormData();
   form.append("note", "ignored text field");
-  form.append(options.field ?? "image", new Blob([bytes], { type: options.type ?? "application/octet-stream" }), options.filename ?? "upload.bin");
+  form.append(options.field ?? "image", new Blob([new Uint8Array(bytes)], { type: options.type ?? "application/octet-stream" }), options.filename ?? "upload.bin");
   return form;
 }
 
@@ -76,7 +76,7 @@ export async function uploadImage(url: string, token: string | undefined, produc
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const init = Buffer.isBuffer(body)
     ? { body: imageForm(body) }
-    : body instanceof FormData ? { body } : { body: body.raw, headers: { ...headers, "content-type": body.type } };
+    : body instanceof FormData ? { body } : { body: new Uint8Array(body.raw), headers: { ...headers, "content-type": body.type } };
   const res = await documentedFetch(url, `/api/products/${productId}/images`, { method: "POST", headers, ...init });
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, body: parseJson(text) };
