@@ -10,15 +10,11 @@
  * for the restarted process such a checkout was never charged, and it fails (402 processing_error, stock back).
  * That a charge the provider still knows makes the order paid is tested with createCaller (reconcile.test.ts).
  */
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { randomUUID } from "node:crypto";
 import { createDatabase } from "@tessera/db";
-import { createTestDatabase, type TestDatabase } from "@tessera/db/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sleep } from "../testing/http.ts";
-import { type ServerProcess, spawnServer } from "../testing/process.ts";
+import { processEnvironment, type ProcessEnvironment } from "../testing/process.ts";
 import { account } from "../testing/accounts.ts";
 
 const BUYERS = 8;
@@ -27,35 +23,18 @@ const START_STOCK = 10_000;
 const MIN_CHECKOUTS_BEFORE_KILL = 40;
 const MAX_ROUNDS = 5;
 
-let dataDir: string;
-let database: TestDatabase;
-let env: Record<string, string>;
-const servers: ServerProcess[] = [];
+let processes: ProcessEnvironment;
 
 beforeEach(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), "tessera-checkout-crash-"));
-  database = await createTestDatabase(dataDir);
-  env = {
-    DATA_DIR: dataDir, DATABASE_URL: database.url, JWT_SECRET: randomBytes(32).toString("hex"), BCRYPT_COST: "4",
+  processes = await processEnvironment({
     CHECKOUT_SETTLE_DEADLINE_SECONDS: "2", CHECKOUT_RECONCILE_INTERVAL_SECONDS: "1",
     // A charge takes 150 ms to answer, as over a network: the kill finds checkouts between reserving and settling.
     PAYMENT_SIMULATOR_LATENCY_MS: "150",
-  };
+  });
 });
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill("SIGKILL");
-    await server.exited;
-  }
-  await database.drop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterEach(() => processes.dispose());
 
-async function start(): Promise<ServerProcess> {
-  const server = await spawnServer(env);
-  servers.push(server);
-  return server;
-}
+const start = () => processes.start();
 
 interface Answer {
   status: number;
@@ -103,7 +82,7 @@ async function buyer(url: string, token: string, productIds: string[], n: number
 
 /** What the kill left unsettled, read from the database while no server runs. */
 async function unsettled(): Promise<{ pendingOrders: number; openKeys: number }> {
-  const db = await createDatabase({ url: database.url, migrate: false, poolMax: 1 });
+  const db = await createDatabase({ url: processes.env.DATABASE_URL!, migrate: false, poolMax: 1 });
   try {
     const count = async (query: { executeTakeFirstOrThrow(): Promise<{ n: unknown }> }) => Number((await query.executeTakeFirstOrThrow()).n);
     return {

@@ -5,14 +5,10 @@
  * second case SIGTERM); it restarts on the same database and JWT secret; every write that was answered with a
  * 2xx must be there with the value it was acknowledged with. A write that got no answer may or may not be.
  */
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { createTestDatabase, type TestDatabase } from "@tessera/db/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sleep } from "../testing/http.ts";
-import { type ServerProcess, spawnServer } from "../testing/process.ts";
+import { randomBytes } from "node:crypto";
+import { processEnvironment, type ProcessEnvironment } from "../testing/process.ts";
 import { account } from "../testing/accounts.ts";
 
 const CLIENTS = 6;
@@ -21,30 +17,14 @@ const CLIENTS = 6;
 const ANSWERS_BEFORE_SIGNAL = 90;
 const MIN_LOAD_MS = 500;
 
-let dataDir: string;
-let database: TestDatabase;
-let env: Record<string, string>;
-const servers: ServerProcess[] = [];
+let processes: ProcessEnvironment;
 
 beforeEach(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), "tessera-crash-"));
-  database = await createTestDatabase(dataDir);
-  env = { DATA_DIR: dataDir, DATABASE_URL: database.url, JWT_SECRET: randomBytes(32).toString("hex"), BCRYPT_COST: "4" };
+  processes = await processEnvironment();
 });
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill("SIGKILL");
-    await server.exited;
-  }
-  await database.drop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterEach(() => processes.dispose());
 
-async function start(): Promise<ServerProcess> {
-  const server = await spawnServer(env);
-  servers.push(server);
-  return server;
-}
+const start = () => processes.start();
 
 const post = async (url: string, token: string | undefined, method: string, route: string, body?: unknown) => {
   const res = await fetch(`${url}${route}`, {
@@ -158,6 +138,6 @@ describe(`crash safety (${process.env.DATABASE_URL?.startsWith("postgres") ? "Po
     expect(ledger.answers.every((a) => a.status < 300), JSON.stringify(ledger.answers.filter((a) => a.status >= 300))).toBe(true);
     expect(ledger.answers.filter((a) => a.at >= signalledAt).length).toBeGreaterThan(0);
     expect(verified).toBeGreaterThan(30);
-    await expect(fetch(`${servers[0]!.url}/healthz`)).rejects.toThrow();
+    await expect(fetch(`${processes.servers[0]!.url}/healthz`)).rejects.toThrow();
   });
 });

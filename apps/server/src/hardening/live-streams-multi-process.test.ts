@@ -3,44 +3,29 @@
  * point) share one database and one Redis, as two replicas behind a load balancer; the stream is open on one, the
  * session is ended through the other. Redis is always used (REDIS_URL or 127.0.0.1:6379).
  */
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { randomUUID } from "node:crypto";
 import { createDatabase } from "@tessera/db";
-import { createTestDatabase, type TestDatabase } from "@tessera/db/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { liveTrpcClient } from "../testing/clients.ts";
 import { call, expectSuccess, login } from "../testing/http.ts";
-import { type ServerProcess, spawnServer } from "../testing/process.ts";
+import { processEnvironment, type ProcessEnvironment, type ServerProcess } from "../testing/process.ts";
 import { account, type Account } from "../testing/accounts.ts";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
-let dataDir: string;
-let database: TestDatabase;
+let processes: ProcessEnvironment;
 let one: ServerProcess;
 let two: ServerProcess;
 let adminToken: string;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), "tessera-streams-"));
-  database = await createTestDatabase(dataDir);
-  const env = {
-    DATA_DIR: dataDir,
-    DATABASE_URL: database.url,
-    REDIS_URL,
-    REDIS_KEY_PREFIX: `tessera-test:${randomUUID()}:`,
-    BCRYPT_COST: "4",
-    REGISTER_MAX_PER_ADDRESS: "100000",
-    JWT_SECRET: randomBytes(32).toString("base64url"),
-  };
-  one = await spawnServer(env);
-  two = await spawnServer(env);
+  processes = await processEnvironment({ REDIS_URL, REDIS_KEY_PREFIX: `tessera-test:${randomUUID()}:` });
+  one = await processes.start();
+  two = await processes.start();
   // An admin: a user made one straight in the shared database (not what is under test), then signed in.
   const admin = await account(one.url);
-  const db = await createDatabase({ url: database.url, migrate: false });
+  const db = await createDatabase({ url: processes.env.DATABASE_URL!, migrate: false });
   try {
     await db.kysely.updateTable("users").set({ role: "admin" }).where("id", "=", admin.data.user_id).execute();
   } finally {
@@ -51,8 +36,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   expect(await Promise.all([one?.stop(), two?.stop()])).toEqual([0, 0]);
-  await database?.drop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await processes?.dispose();
 }, 60_000);
 
 function within<T>(promise: Promise<T>, what: string, ms = 10_000): Promise<T> {
