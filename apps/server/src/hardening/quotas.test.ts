@@ -2,18 +2,12 @@
  * Per-user quotas and the purge of expired sessions (issue 16, item 14) over real HTTP: one user cannot store
  * without limit, and expired sessions do not pile up.
  */
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { call, expectError, expectSuccess } from "../testing/http.ts";
-import { startTestServer, type TestServer } from "../testing/server.ts";
+import { testServers } from "../testing/server.ts";
 import { account } from "../testing/accounts.ts";
 
-const servers: TestServer[] = [];
-async function server(env: Record<string, string>): Promise<TestServer> {
-  const started = await startTestServer(env);
-  servers.push(started);
-  return started;
-}
-afterAll(() => Promise.all(servers.map((s) => s.stop())));
+const server = testServers();
 
 describe("per-user quotas (QUOTA_KEYS_PER_USER=10, QUOTA_TASKS_PER_USER=10)", () => {
   it("stores 10 of 30 parallel 64 KiB values, refuses the rest with 409 QUOTA_EXCEEDED, and makes room after a delete", async () => {
