@@ -1,5 +1,5 @@
 /** Shared by the SDK's tests: a live server, fresh users, a fetch that counts requests, subscription helpers. */
-import { account, PASSWORD, sleep, startTestServer, type TestServer, uniqueName } from "@tessera/server/testing";
+import { account, PASSWORD, sleep, startTestServer, type TestServer, uniqueName, within as kitWithin } from "@tessera/server/testing";
 import { EventSource } from "eventsource";
 import { createTesseraClient, type FetchLike, type TaskEvent, type TesseraClient, type TesseraClientOptions } from "../src/index.ts";
 
@@ -59,12 +59,8 @@ export function deferred() {
  */
 export const nextSecond = () => sleep(1000 - (Date.now() % 1000) + 30);
 
-/** Rejects after `ms`, naming what did not arrive, instead of hanging the test. */
-export function within<T>(promise: Promise<T>, what: string, ms = 5000): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+/** The kit's within, sooner: rejects after `ms`, naming what did not arrive, instead of hanging the test. */
+export const within = <T>(promise: Promise<T>, what: string, ms = 5000): Promise<T> => kitWithin(promise, what, ms);
 
 /** Subscribes to tasks.onChange and collects events; `started` resolves once the server has accepted it. */
 export function watchTasks(tessera: TesseraClient) {

@@ -5,7 +5,7 @@
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { liveTrpcClient } from "../testing/clients.ts";
-import { call, expectSuccess } from "../testing/http.ts";
+import { call, expectSuccess, within } from "../testing/http.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
 import { account } from "../testing/accounts.ts";
 
@@ -24,13 +24,6 @@ afterEach(async () => {
   // Every test leaves no subscription behind on the server once its clients are gone.
   await vi.waitFor(() => expect(subscribers()).toBe(0), { timeout: WAIT_MS });
 });
-
-/** Rejects after `ms` with `what` in the message, so a missing event fails fast instead of hanging. */
-function within<T>(promise: Promise<T>, what: string, ms = WAIT_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** A user with a typed client whose subscriptions authenticate through connectionParams. */
 async function liveUser() {
@@ -57,12 +50,12 @@ function watch(client: ReturnType<typeof liveTrpcClient>) {
   const stop = () => subscription.unsubscribe();
   stops.push(stop);
   return {
-    started: within(started, "started"),
-    failed: within(failed, "error"),
+    started: within(started, "started", WAIT_MS),
+    failed: within(failed, "error", WAIT_MS),
     stop,
     /** The next event, in order. */
     async next(): Promise<unknown> {
-      if (events.length === 0) await within(new Promise<void>((resolve) => (wake = resolve)), "event");
+      if (events.length === 0) await within(new Promise<void>((resolve) => (wake = resolve)), "event", WAIT_MS);
       return events.shift();
     },
   };
@@ -128,7 +121,7 @@ describe("the SSE wire", () => {
   async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, seen: { text: string }, pattern: RegExp) {
     const decoder = new TextDecoder();
     while (!pattern.test(seen.text)) {
-      const { value, done } = await within(reader.read(), `${pattern}`);
+      const { value, done } = await within(reader.read(), `${pattern}`, WAIT_MS);
       if (done) throw new Error(`stream ended before ${pattern}: ${seen.text}`);
       seen.text += decoder.decode(value, { stream: true });
     }

@@ -8,7 +8,7 @@ import { createDatabase } from "@tessera/db";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { liveTrpcClient } from "../testing/clients.ts";
-import { call, expectSuccess, login } from "../testing/http.ts";
+import { call, expectSuccess, login, within } from "../testing/http.ts";
 import { processEnvironment, type ProcessEnvironment, type ServerProcess } from "../testing/process.ts";
 import { account, type Account } from "../testing/accounts.ts";
 
@@ -38,12 +38,6 @@ afterAll(async () => {
   expect(await Promise.all([one?.stop(), two?.stop()])).toEqual([0, 0]);
   await processes?.dispose();
 }, 60_000);
-
-function within<T>(promise: Promise<T>, what: string, ms = 10_000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`not within ${ms} ms: ${what}`)), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** A stream on process two; `error` resolves with how it ended, `data` with its first event. */
 function watchOnTwo(token: string, procedure: "tasks" | "orders") {

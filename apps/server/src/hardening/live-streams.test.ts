@@ -8,7 +8,7 @@ import { createSuperuser } from "@tessera/api";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { liveTrpcClient } from "../testing/clients.ts";
-import { call, expectSuccess, login } from "../testing/http.ts";
+import { call, expectSuccess, login, within } from "../testing/http.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
 import { account, type Account } from "../testing/accounts.ts";
 
@@ -22,13 +22,6 @@ beforeAll(async () => {
   adminToken = (await login(server.url, username, "Str0ng!Passw0rd")).access_token;
 });
 afterAll(() => server.stop());
-
-/** Rejects after `ms` with `what` in the message, so a stream that never ends fails the test instead of hanging it. */
-function within<T>(promise: Promise<T>, what: string, ms = 10_000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`not within ${ms} ms: ${what}`)), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** tasks.onChange (or orders.onChange) through the typed client as a browser would open it; `error` resolves with how it ended. */
 function watch(token: string, procedure: "tasks" | "orders" = "tasks") {
