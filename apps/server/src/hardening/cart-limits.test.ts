@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import type { KyselyPlugin } from "kysely";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { expectError, expectQuotaExceeded, expectSuccess } from "../testing/http.ts";
+import { expectQuotaExceeded, expectSuccess } from "../testing/http.ts";
 import { addToCart, as, checkout, createProduct, stockOf } from "../testing/market.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
 import { account, type Account } from "../testing/accounts.ts";
