@@ -11,8 +11,9 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFloorServer } from "../../../bench/floor.ts";
-import { call, decodeJwt, userWithSession } from "./testing/http.ts";
+import { call, decodeJwt } from "./testing/http.ts";
 import { startTestServer, type TestServer } from "./testing/server.ts";
+import { account } from "./testing/accounts.ts";
 
 const secret = randomBytes(32).toString("base64url");
 let server: TestServer;
@@ -23,7 +24,7 @@ let token: string;
 
 beforeAll(async () => {
   server = await startTestServer({ JWT_SECRET: secret });
-  token = (await userWithSession(server.url)).tokens.access_token;
+  token = (await account(server.url)).tokens.access_token;
   await call(server.url, "POST", "/api/data", { token, json: { key: "a/b é", value: "the value" } });
 
   dir = mkdtempSync(path.join(tmpdir(), "tessera-floor-"));

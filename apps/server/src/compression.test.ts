@@ -5,8 +5,8 @@
 import { request } from "node:http";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { userWithSession } from "./testing/http.ts";
 import { startTestServer, type TestServer } from "./testing/server.ts";
+import { account } from "./testing/accounts.ts";
 
 /** A GET without fetch's transparent decompression: the bytes and headers as sent. */
 function rawGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
@@ -44,7 +44,7 @@ describe("compression", () => {
   });
 
   it("compresses procedure answers over 1 KiB, on REST and tRPC, but not small ones", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     const auth = { Authorization: `Bearer ${tokens.access_token}`, "Content-Type": "application/json" };
     await fetch(`${server.url}/api/data`, { method: "POST", headers: auth, body: JSON.stringify({ key: "big", value: "x".repeat(4000) }) });
     const rest = await rawGet(`${server.url}/api/data/big`, { ...auth, "Accept-Encoding": "br" });
@@ -59,7 +59,7 @@ describe("compression", () => {
   });
 
   it("never compresses an event stream", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     const stream = await new Promise<{ headers: Record<string, unknown>; close(): void }>((resolve, reject) => {
       const req = request(`${server.url}/trpc/tasks.onChange`, { headers: { Accept: "text/event-stream", "Accept-Encoding": "br, gzip", Authorization: `Bearer ${tokens.access_token}` } }, (res) =>
         resolve({ headers: res.headers, close: () => req.destroy() }),

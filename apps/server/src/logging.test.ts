@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from "@tessera/db/testing";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, startServer } from "./server.ts";
-import { userWithSession } from "./testing/http.ts";
+import { account } from "./testing/accounts.ts";
 
 const lines: string[] = [];
 const sink = new Writable({
@@ -35,7 +35,7 @@ afterAll(async () => {
 
 describe("request logs", () => {
   it("write one JSON line per request with its id, and never a password or token", async () => {
-    const user = await userWithSession(server.url);
+    const user = await account(server.url);
     const token = user.tokens.access_token;
     const params = encodeURIComponent(JSON.stringify({ authorization: `Bearer ${token}` }));
     await fetch(`${server.url}/trpc/auth.me?connectionParams=${params}`, { headers: { "X-Request-Id": "log-check-1" } });

@@ -5,8 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testPostgresUrl } from "@tessera/db/testing";
-import { call, userWithSession } from "./testing/http.ts";
+import { call } from "./testing/http.ts";
 import { startTestServer, type TestServer } from "./testing/server.ts";
+import { account } from "./testing/accounts.ts";
 
 /** The samples of a Prometheus text exposition: name{labels} value, by their full series text. */
 function samples(text: string): Map<string, number> {
@@ -32,7 +33,7 @@ describe("GET /metrics", () => {
   afterAll(() => server.stop());
 
   it("counts requests by method, route template and status, never by raw URL", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     const before = samples((await scrape(server.url)).text);
     await fetch(`${server.url}/healthz`);
     await fetch(`${server.url}/healthz`);
@@ -57,7 +58,7 @@ describe("GET /metrics", () => {
 
   it("counts registrations and logins by outcome", async () => {
     const before = samples((await scrape(server.url)).text);
-    const { input } = await userWithSession(server.url); // one registration, one login
+    const { input } = await account(server.url); // one registration, one login
     expect((await call(server.url, "POST", "/api/token", { json: { username: input.username, password: "Wrong-passw0rd!" } })).status).toBe(401);
     const after = samples((await scrape(server.url)).text);
     const grew = (series: string) => (after.get(series) ?? 0) - (before.get(series) ?? 0);
@@ -67,7 +68,7 @@ describe("GET /metrics", () => {
   });
 
   it("has node's process metrics, the open streams and, on PostgreSQL, the pool", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     const stream = await fetch(`${server.url}/trpc/tasks.onChange`, { headers: { Accept: "text/event-stream", Authorization: `Bearer ${tokens.access_token}` } });
     expect(stream.headers.get("content-type")).toMatch(/^text\/event-stream/);
     try {

@@ -3,54 +3,40 @@
  * replicas behind a load balancer. On CI's second run the database is PostgreSQL; Redis is always used
  * (REDIS_URL or 127.0.0.1:6379) and the test fails without it.
  */
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { randomUUID } from "node:crypto";
 import { createRedisConnections, type RedisConnections } from "@tessera/api";
 import { createDatabase } from "@tessera/db";
-import { createTestDatabase, type TestDatabase } from "@tessera/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { liveTrpcClient } from "./testing/clients.ts";
-import { call, expectError, expectSuccess, login, me, registerUser, userWithSession } from "./testing/http.ts";
-import { type ServerProcess, spawnServer } from "./testing/process.ts";
+import { call, expectError, expectSuccess, login, me, registerUser } from "./testing/http.ts";
+import { processEnvironment, type ProcessEnvironment, type ServerProcess } from "./testing/process.ts";
+import { account } from "./testing/accounts.ts";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const MAX_FAILURES = 4;
 const WAIT_MS = 10_000;
 
-let dataDir: string;
-let database: TestDatabase;
+let processes: ProcessEnvironment;
 let one: ServerProcess;
 let two: ServerProcess;
 /** The test's own look at Redis, under the servers' prefix. */
 let probe: RedisConnections;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), "tessera-multi-"));
-  database = await createTestDatabase(dataDir);
-  const env = {
-    DATA_DIR: dataDir,
-    DATABASE_URL: database.url,
-    REDIS_URL,
-    REDIS_KEY_PREFIX: `tessera-test:${randomUUID()}:`,
-    BCRYPT_COST: "4",
-    LOGIN_MAX_FAILURES_PER_ACCOUNT: String(MAX_FAILURES),
-    // Replicas must share their secret for a token from one to be valid on the other.
-    JWT_SECRET: randomBytes(32).toString("base64url"),
-  };
+  // Replicas share their JWT secret (processEnvironment's): a token from one is valid on the other.
+  const keyPrefix = `tessera-test:${randomUUID()}:`;
+  processes = await processEnvironment({ REDIS_URL, REDIS_KEY_PREFIX: keyPrefix, LOGIN_MAX_FAILURES_PER_ACCOUNT: String(MAX_FAILURES) });
   const quiet = { info() {}, warn() {}, error() {} };
-  probe = createRedisConnections({ url: REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, logger: quiet });
+  probe = createRedisConnections({ url: REDIS_URL, keyPrefix, logger: quiet });
   // One after the other: the first applies the migrations (the second would wait for its lock anyway).
-  one = await spawnServer(env);
-  two = await spawnServer(env);
+  one = await processes.start();
+  two = await processes.start();
 }, 120_000);
 
 afterAll(async () => {
   expect(await Promise.all([one?.stop(), two?.stop()])).toEqual([0, 0]);
   await probe?.quit();
-  await database?.drop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await processes?.dispose();
 }, 60_000);
 
 describe("two server processes sharing the database and Redis", () => {
@@ -85,7 +71,7 @@ describe("two server processes sharing the database and Redis", () => {
   });
 
   it("deliver a task changed through one to a subscriber on the other", async () => {
-    const { tokens, data } = await userWithSession(one.url);
+    const { tokens, data } = await account(one.url);
     const channel = `${probe.keyPrefix}task-events:${data.user_id}`;
     const redisSubscribers = async () => Number(((await probe.commands.pubsub("NUMSUB", channel)) as [string, number])[1]);
     const events: unknown[] = [];
@@ -105,9 +91,9 @@ describe("two server processes sharing the database and Redis", () => {
   });
 
   it("run a checkout once when requests with one Idempotency-Key reach both at once, and tell the seller on the other", async () => {
-    const [buyer, seller] = [await userWithSession(one.url), await userWithSession(one.url)];
+    const [buyer, seller] = [await account(one.url), await account(one.url)];
     // The catalog is not under test: the seller and the product are written straight to the shared database.
-    const db = await createDatabase({ url: database.url, migrate: false });
+    const db = await createDatabase({ url: processes.env.DATABASE_URL!, migrate: false });
     const productId = randomUUID();
     try {
       await db.kysely.updateTable("users").set({ role: "seller", store_name: "Replicated" }).where("id", "=", seller.data.user_id).execute();

@@ -1,39 +1,27 @@
 /** Setting the stage over the REST API (the contract), so each test drives the screens only for what it checks. */
-import { randomUUID } from "node:crypto";
 import { createTesseraClient, type TesseraClient } from "@tessera/sdk";
+import { account, call, PASSWORD, uniqueName } from "@tessera/server/testing";
 import { expect, inject } from "vitest";
 import type { Page } from "playwright-core";
 
-export const PASSWORD = "Str0ng!Passw0rd";
+export { PASSWORD, uniqueName };
 
+/** A POST under /api that must succeed (its answer checked against the OpenAPI document by the server kit); its data. */
 async function post(path: string, body: unknown, token?: string) {
-  const res = await fetch(`${inject("baseUrl")}/api${path}`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", ...(token && { Authorization: `Bearer ${token}` }) },
-    body: JSON.stringify(body),
-  });
-  const json = (await res.json()) as { status: string; data: any };
-  expect(json.status, `POST ${path}: ${JSON.stringify(json)}`).toBe("success");
-  return json.data;
+  const reply = await call(inject("baseUrl"), "POST", `/api${path}`, { json: body, token });
+  expect(reply.body?.status, `POST ${path}: ${reply.text}`).toBe("success");
+  return reply.body.data;
 }
 
-export const uniqueName = (prefix: string) => `${prefix}_${randomUUID().slice(0, 8)}`;
-
-/** A new account; resolves with its name and an access token. */
-export async function newUser(prefix = "user") {
-  const username = uniqueName(prefix);
-  await post("/register", { username, email: `${username}@example.com`, password: PASSWORD, full_name: "Grace Hopper", gender: "female" });
-  const { access_token: token } = await post("/token", { username, password: PASSWORD });
-  return { username, token: token as string };
-}
+/** A new account (the server kit's): its name, access token and more. */
+export const newUser = (prefix = "user") => account(inject("baseUrl"), { prefix });
 
 export const createTask = (token: string, task: Record<string, unknown>) => post("/tasks/", task, token);
 
 /** A seller with one product in stock: resolves with the seller, the store name and the product. */
 export async function sellerWithProduct(product: Record<string, unknown>) {
-  const seller = await newUser("seller");
   const storeName = uniqueName("Store");
-  await post("/seller/onboard", { store_name: storeName }, seller.token);
+  const seller = await account(inject("baseUrl"), { role: "seller", prefix: "seller", storeName });
   const created = (await post("/products", product, seller.token)) as { id: string; name: string };
   return { seller, storeName, product: created };
 }

@@ -5,13 +5,11 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { createTestDatabase } from "@tessera/db/testing";
-import { spawnServer } from "@tessera/server/src/testing/process.ts";
+import { processEnvironment } from "@tessera/server/testing";
 import type { TestProject } from "vitest/node";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -29,34 +27,26 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject) {
   if (!existsSync(DIST_INDEX)) throw new Error("apps/web/dist is missing: run `npm run test:e2e` from the root (it builds the app first).");
-  const dataDir = mkdtempSync(path.join(tmpdir(), "tessera-e2e-"));
-  const database = await createTestDatabase(dataDir);
-  const env = {
+  // A fresh database and folder, a JWT secret, fast hashing (these tests are about the screens) and no limit on the
+  // registrations from 127.0.0.1: processEnvironment's; prod wants the rest.
+  const processes = await processEnvironment({
     ENV: "prod",
-    JWT_SECRET: randomBytes(32).toString("base64url"),
     WEBHOOK_SECRET: randomBytes(32).toString("base64url"),
     // prod names its payment provider explicitly; the purchases here use the simulator's test cards.
     PAYMENT_PROVIDER: "simulator",
-    DATA_DIR: dataDir,
-    DATABASE_URL: database.url,
-    // Fast hashing: these tests are about the screens, and a 2-core CI machine registers many users.
-    BCRYPT_COST: "4",
-    // All from 127.0.0.1: more than the default 20 registrations an address may make in an hour.
-    REGISTER_MAX_PER_ADDRESS: "100000",
-  };
+  });
   // The CLI applies the migrations first; the server then finds them applied.
   await promisify(execFile)(process.execPath, ["--import", "tsx", CREATE_SUPERUSER, "--username", ADMIN.username, "--email", ADMIN.email, "--full-name", "Root Admin"], {
     cwd: ROOT,
-    env: { ...process.env, ...env, TESSERA_SUPERUSER_PASSWORD: ADMIN.password },
+    env: { ...process.env, ...processes.env, TESSERA_SUPERUSER_PASSWORD: ADMIN.password },
   });
   // REDIS_URL, when set, reaches the server through the environment spawnServer passes on.
-  const server = await spawnServer(env);
+  const server = await processes.start();
   project.provide("baseUrl", server.url);
   project.provide("admin", ADMIN);
 
   return async () => {
     await server.stop();
-    await database.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await processes.dispose();
   };
 }

@@ -5,12 +5,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
-import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { createTestDatabase, type TestDatabase } from "@tessera/db/testing";
-import { type ServerProcess, spawnServer } from "@tessera/server/src/testing/process.ts";
+import { processEnvironment, type ProcessEnvironment, type ServerProcess } from "@tessera/server/testing";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { CHROMIUM, CHROMIUM_FLAGS } from "./browser.ts";
@@ -62,8 +58,7 @@ describe("under a host name other than localhost, over plain HTTP", () => {
 describe("a browser app on another origin (CORS_ORIGINS)", () => {
   let api: ServerProcess;
   let site: Server;
-  let dataDir: string;
-  let database: TestDatabase;
+  let processes: ProcessEnvironment;
   let siteOrigin: string;
   let apiOrigin: string;
 
@@ -71,20 +66,16 @@ describe("a browser app on another origin (CORS_ORIGINS)", () => {
     site = createServer((_req, res) => res.writeHead(200, { "Content-Type": "text/html" }).end("<!doctype html><title>shop front</title><p>front</p>"));
     await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
     siteOrigin = `http://front.test:${(site.address() as AddressInfo).port}`;
-    dataDir = mkdtempSync(path.join(tmpdir(), "tessera-cors-e2e-"));
-    database = await createTestDatabase(dataDir);
-    const secret = randomBytes(32).toString("base64url");
-    api = await spawnServer({
-      ENV: "prod", JWT_SECRET: secret, WEBHOOK_SECRET: secret, PAYMENT_PROVIDER: "simulator", DATA_DIR: dataDir, DATABASE_URL: database.url,
-      BCRYPT_COST: "4", CORS_ORIGINS: siteOrigin,
+    processes = await processEnvironment({
+      ENV: "prod", WEBHOOK_SECRET: randomBytes(32).toString("base64url"), PAYMENT_PROVIDER: "simulator", CORS_ORIGINS: siteOrigin,
     });
+    api = await processes.start();
     apiOrigin = `http://api.test:${new URL(api.url).port}`;
   });
   afterAll(async () => {
     await api?.stop();
-    await database?.drop();
+    await processes?.dispose();
     await new Promise((resolve) => site?.close(resolve));
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("signs in and checks out with an Idempotency-Key, reading the answer and its X-Request-Id", async () => {

@@ -10,12 +10,12 @@ beforeAll(async () => {
   server = await liveServer();
   const seller = await signedIn(server);
   const db = server.services.db.kysely;
-  await db.updateTable("users").set({ role: "seller", store_name: "SDK shop" }).where("id", "=", seller.user.user_id).execute();
+  await db.updateTable("users").set({ role: "seller", store_name: "SDK shop" }).where("id", "=", seller.user.id).execute();
   const now = new Date();
   productId = randomUUID();
   await db
     .insertInto("products")
-    .values({ id: productId, seller_id: seller.user.user_id, name: "Kettle", price_cents: 3999, stock: 100, name_search: "kettle", description_search: "", created_at: now, updated_at: now })
+    .values({ id: productId, seller_id: seller.user.id, name: "Kettle", price_cents: 3999, stock: 100, name_search: "kettle", description_search: "", created_at: now, updated_at: now })
     .execute();
 });
 afterAll(() => server.stop());

@@ -44,13 +44,13 @@ describe("errors from the server", () => {
   });
 
   it("conflicts and missing things: no details", async () => {
-    const { tessera, input } = await signedIn(server);
+    const { tessera, user } = await signedIn(server);
     await tessera.data.create.mutate({ key: "k", value: "v" });
     const exists = await failure(tessera.data.create.mutate({ key: "k", value: "w" }));
     expect(exists).toMatchObject({ code: "KEY_EXISTS", details: undefined });
     expect(exists.data?.httpStatus).toBe(409);
     expect(await failure(tessera.tasks.get.query({ id: "not-a-task" }))).toMatchObject({ code: "TASK_NOT_FOUND", message: "Task not found." });
-    expect(await failure(tessera.register({ ...newUser(), username: input.username }))).toMatchObject({ code: "USERNAME_EXISTS" });
+    expect(await failure(tessera.register({ ...newUser(), username: user.username }))).toMatchObject({ code: "USERNAME_EXISTS" });
   });
 
   it("RATE_LIMITED carries retryAfter in data", async () => {

@@ -71,7 +71,7 @@ describe("refresh on INVALID_TOKEN", () => {
     const refreshed = tessera.refresh();
     const [tokens, me] = await Promise.all([refreshed, tessera.auth.me.query()]);
     expect(me.status).toBe("success");
-    expect(counter.requests.map((paths) => paths.join())).toEqual(["auth.register", "auth.token", "auth.refresh", "auth.me"]);
+    expect(counter.requests.map((paths) => paths.join())).toEqual(["auth.token", "auth.refresh", "auth.me"]);
     expect((await tessera.getTokens())!).toEqual(tokens);
   });
 

@@ -1,5 +1,5 @@
 /** uploadProductImage against a live server: the multipart REST route, with the client's tokens and errors. */
-import { png } from "@tessera/server/src/testing/images.ts";
+import { png } from "@tessera/server/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { client, countingFetch, liveServer, nextSecond, signedIn, type TestServer } from "../test/helpers.ts";
 import { type TesseraClient, TesseraError } from "./index.ts";

@@ -1,18 +1,16 @@
 /** Shared by the SDK's tests: a live server, fresh users, a fetch that counts requests, subscription helpers. */
-import { randomUUID } from "node:crypto";
-import { startTestServer, type TestServer } from "@tessera/server/src/testing/server.ts";
+import { account, PASSWORD, sleep, startTestServer, type TestServer, uniqueName, within as kitWithin } from "@tessera/server/testing";
 import { EventSource } from "eventsource";
 import { createTesseraClient, type FetchLike, type TaskEvent, type TesseraClient, type TesseraClientOptions } from "../src/index.ts";
 
-export { EventSource, type TestServer };
+export { EventSource, sleep, type TestServer };
 
 /** A real server on an ephemeral port with a database of its own. Open streams are cut after 2 s at stop. */
 export const liveServer = (env: Record<string, string> = {}) => startTestServer({ SHUTDOWN_TIMEOUT_MS: "2000", ...env });
 
-export const PASSWORD = "Str0ng!Passw0rd";
-
+/** A registration as the SDK sends it (no age). */
 export function newUser() {
-  const username = `sdk_${randomUUID().slice(0, 12)}`;
+  const username = uniqueName("sdk");
   return { username, email: `${username}@example.com`, password: PASSWORD, full_name: "Ada Lovelace", gender: "female" as const };
 }
 
@@ -39,13 +37,12 @@ export function client(server: TestServer, options: Partial<TesseraClientOptions
   return createTesseraClient({ url: server.url, EventSource, ...options });
 }
 
-/** A registered user, signed in on a client of its own. */
+/** A new account (the server kit's, registered over REST), signed in through the SDK on a client of its own. */
 export async function signedIn(server: TestServer, options: Partial<TesseraClientOptions> = {}) {
+  const user = await account(server, { prefix: "sdk" });
   const tessera = client(server, options);
-  const input = newUser();
-  const user = await tessera.register(input);
-  await tessera.login({ username: input.username, password: input.password });
-  return { tessera, user, input };
+  await tessera.login({ username: user.username, password: user.password });
+  return { tessera, user };
 }
 
 /** Promise.withResolvers, which Node 20 lacks. */
@@ -55,8 +52,6 @@ export function deferred() {
   return { promise, resolve };
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * With ACCESS_TOKEN_TTL_SECONDS=1 a token expires at the first whole second after it was issued (JWT times are
  * whole seconds), so a token issued just before a boundary lives a few milliseconds. Waiting until just past the
@@ -64,12 +59,8 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
  */
 export const nextSecond = () => sleep(1000 - (Date.now() % 1000) + 30);
 
-/** Rejects after `ms`, naming what did not arrive, instead of hanging the test. */
-export function within<T>(promise: Promise<T>, what: string, ms = 5000): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+/** The kit's within, sooner: rejects after `ms`, naming what did not arrive, instead of hanging the test. */
+export const within = <T>(promise: Promise<T>, what: string, ms = 5000): Promise<T> => kitWithin(promise, what, ms);
 
 /** Subscribes to tasks.onChange and collects events; `started` resolves once the server has accepted it. */
 export function watchTasks(tessera: TesseraClient) {

@@ -2,8 +2,9 @@ import { type AppRouter, createSuperuser } from "@tessera/api";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { restClient, trpcClient } from "../testing/clients.ts";
-import { call, expectError, expectSuccess, login, PASSWORD, uniqueName, userWithSession } from "../testing/http.ts";
+import { call, expectError, expectSuccess, login, PASSWORD, uniqueName } from "../testing/http.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
+import { account } from "../testing/accounts.ts";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -35,7 +36,7 @@ const activeAdminIds = async (rest: ReturnType<typeof restClient>) =>
 describe("admin.* over tRPC", () => {
   it("serves every admin procedure to an admin and refuses everyone else with the same codes as REST", async () => {
     const { trpc, id } = await newAdmin();
-    const someone = await userWithSession(server.url);
+    const someone = await account(server.url);
     const list = await trpc.admin.users.list.query({ q: someone.input.username, is_active: true });
     expect(list.data.items.map((u) => u.user_id)).toEqual([someone.data.user_id]);
     expect((await trpc.admin.users.get.query({ user_id: someone.data.user_id })).data.counts.active_sessions).toBe(1);
@@ -44,7 +45,7 @@ describe("admin.* over tRPC", () => {
     expect(await trpc.admin.users.delete.mutate({ user_id: someone.data.user_id })).toEqual({ status: "success", message: "User deleted." });
     expect(await failure(trpc.admin.users.get.query({ user_id: someone.data.user_id }))).toEqual({ appCode: "USER_NOT_FOUND", httpStatus: 404 });
 
-    const plain = trpcClient(server.url, (await userWithSession(server.url)).tokens.access_token);
+    const plain = trpcClient(server.url, (await account(server.url)).tokens.access_token);
     const attempts = [
       plain.admin.users.list.query({}),
       plain.admin.users.get.query({ user_id: id }),
@@ -95,7 +96,7 @@ describe("last-admin protection", () => {
 describe("GET /api/admin/audit", () => {
   it("records logins (with the client address and request id) and admin writes, newest first, walked by cursor", async () => {
     const auditor = await newAdmin();
-    const someone = await userWithSession(server.url);
+    const someone = await account(server.url);
     const failed = await call(server.url, "POST", "/api/token", { json: { username: someone.input.username, password: "Wr0ng-pass!" } });
     expectError(failed, 401, "INVALID_CREDENTIALS");
     expectSuccess(await auditor.rest("PATCH", `/api/admin/users/${someone.data.user_id}`, { is_active: false }));

@@ -1,13 +1,14 @@
 import { createSuperuser } from "@tessera/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { restClient } from "../testing/clients.ts";
-import { call, expectError, expectSuccess, login, PASSWORD, uniqueName, userWithSession } from "../testing/http.ts";
+import { call, expectError, expectSuccess, login, PASSWORD, uniqueName } from "../testing/http.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
+import { account, type Account } from "../testing/accounts.ts";
 
 let server: TestServer;
 let admin: ReturnType<typeof restClient>;
 let adminId: string;
-let user: Awaited<ReturnType<typeof userWithSession>>;
+let user: Account;
 
 /** An active admin through the createsuperuser path (the CLI's function), logged in over REST. */
 async function newAdmin(username = uniqueName("adm")) {
@@ -21,7 +22,7 @@ async function newAdmin(username = uniqueName("adm")) {
 beforeAll(async () => {
   server = await startTestServer();
   ({ rest: admin, id: adminId } = await newAdmin("the_admin"));
-  user = await userWithSession(server.url);
+  user = await account(server.url);
 });
 afterAll(() => server.stop());
 
@@ -69,7 +70,7 @@ describe("GET /api/admin/users", () => {
   it("pages by username with q, role and is_active filters", async () => {
     const tag = uniqueName("q").toLowerCase();
     const names = ["a", "b", "c", "d", "e"].map((s) => `${tag}_${s}`);
-    for (const username of names) await userWithSession(server.url, { username });
+    for (const username of names) await account(server.url, { register: { username } });
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
@@ -102,7 +103,7 @@ describe("GET, PATCH and DELETE /api/admin/users/{user_id}", () => {
   });
 
   it("patches role and is_active; refuses an empty or mistyped body", async () => {
-    const target = await userWithSession(server.url);
+    const target = await account(server.url);
     const url = `/api/admin/users/${target.data.user_id}`;
     const reply = await admin("PATCH", url, { role: "seller" });
     expectSuccess(reply);
@@ -114,7 +115,7 @@ describe("GET, PATCH and DELETE /api/admin/users/{user_id}", () => {
   });
 
   it("deactivating ends every session at once: access and refresh tokens are refused", async () => {
-    const target = await userWithSession(server.url);
+    const target = await account(server.url);
     const second = await login(server.url, target.input.username);
     expectSuccess(await admin("PATCH", `/api/admin/users/${target.data.user_id}`, { is_active: false }));
     for (const tokens of [target.tokens, second]) {
@@ -125,8 +126,8 @@ describe("GET, PATCH and DELETE /api/admin/users/{user_id}", () => {
   });
 
   it("deletes a user with all their data and tasks, and nobody else's", async () => {
-    const doomed = await userWithSession(server.url);
-    const other = await userWithSession(server.url);
+    const doomed = await account(server.url);
+    const other = await account(server.url);
     for (const who of [doomed, other]) {
       const rest = restClient(server.url, who.tokens.access_token);
       expectSuccess(await rest("POST", "/api/data", { key: "k", value: "v" }), 201);

@@ -2,9 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/server.ts";
-import {
-  call, decodeJwt, expectError, expectSuccess, login, me, rawRequest, registerUser, signHs256, sleep, unsignedJwt, userWithSession,
-} from "../testing/http.ts";
+import { call, decodeJwt, expectError, expectSuccess, login, me, rawRequest, registerUser, signHs256, sleep, unsignedJwt } from "../testing/http.ts";
+import { account } from "../testing/accounts.ts";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -19,7 +18,7 @@ const LOGGED_OUT = { status: "success", message: "Logged out." };
 
 describe("POST /api/logout", () => {
   it("answers 200 {status, message: \"Logged out.\"} with no body and no Content-Type", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     const reply = await rawRequest(server.url, {
       method: "POST",
       path: "/api/logout",
@@ -30,21 +29,21 @@ describe("POST /api/logout", () => {
   });
 
   it("answers the same with an empty body declared as JSON", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     const reply = await logout(tokens.access_token, { raw: "" });
     expectSuccess(reply);
     expect(reply.body).toEqual(LOGGED_OUT);
   });
 
   it("answers the same with a JSON object body, unknown fields ignored", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     const reply = await logout(tokens.access_token, { json: { everywhere: true, refresh_token: "ignored" } });
     expectSuccess(reply);
     expect(reply.body).toEqual(LOGGED_OUT);
   });
 
   it("ends the session at once: its access token and refresh token give 401 INVALID_TOKEN", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     expectSuccess(await logout(tokens.access_token));
     expectError(await me(server.url, tokens.access_token), 401, "INVALID_TOKEN");
     expectError(await logout(tokens.access_token), 401, "INVALID_TOKEN");
@@ -52,7 +51,7 @@ describe("POST /api/logout", () => {
   });
 
   it("also ends the access tokens issued to the session by refresh", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     const rotated = await call(server.url, "POST", "/api/token/refresh", { json: { refresh_token: tokens.refresh_token } });
     expectSuccess(rotated);
     expectSuccess(await logout(rotated.body.data.access_token));
@@ -61,7 +60,7 @@ describe("POST /api/logout", () => {
   });
 
   it("leaves the same user's other sessions working", async () => {
-    const { input, tokens } = await userWithSession(server.url);
+    const { input, tokens } = await account(server.url);
     const other = await login(server.url, input.username, input.password);
     expectSuccess(await logout(tokens.access_token));
     expectSuccess(await me(server.url, other.access_token));
@@ -74,7 +73,7 @@ describe("POST /api/logout", () => {
   });
 
   it("lets the user log in again afterwards", async () => {
-    const { input, tokens } = await userWithSession(server.url);
+    const { input, tokens } = await account(server.url);
     expectSuccess(await logout(tokens.access_token));
     const again = await login(server.url, input.username, input.password);
     expectSuccess(await me(server.url, again.access_token));
@@ -110,7 +109,7 @@ describe("GET /api/me", () => {
 describe("access tokens refused with 401 INVALID_TOKEN", () => {
   let realToken: string;
   beforeAll(async () => {
-    realToken = (await userWithSession(server.url)).tokens.access_token;
+    realToken = (await account(server.url)).tokens.access_token;
   });
 
   it.each([
@@ -149,21 +148,21 @@ describe("access tokens refused with 401 INVALID_TOKEN", () => {
   });
 
   it("the real signature over other claims (another user's subject)", async () => {
-    const other = await userWithSession(server.url);
+    const other = await account(server.url);
     const [header, , signature] = realToken.split(".");
     const [, otherPayload] = other.tokens.access_token.split(".");
     expectError(await me(server.url, `${header}.${otherPayload}.${signature}`), 401, "INVALID_TOKEN");
   });
 
   it("a refresh token presented as an access token", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     expectError(await me(server.url, tokens.refresh_token), 401, "INVALID_TOKEN");
   });
 
   it("an expired token (ACCESS_TOKEN_TTL_SECONDS=1)", async () => {
     const short = await startTestServer({ ACCESS_TOKEN_TTL_SECONDS: "1" });
     try {
-      const { tokens } = await userWithSession(short.url);
+      const { tokens } = await account(short.url);
       expect(tokens.expires_in).toBe(1);
       await sleep(2_100);
       expectError(await me(short.url, tokens.access_token), 401, "INVALID_TOKEN");
@@ -176,7 +175,7 @@ describe("access tokens refused with 401 INVALID_TOKEN", () => {
   it("a token from another server (same claims shape, other secret)", async () => {
     const elsewhere = await startTestServer();
     try {
-      const foreign = (await userWithSession(elsewhere.url)).tokens.access_token;
+      const foreign = (await account(elsewhere.url)).tokens.access_token;
       expectError(await me(server.url, foreign), 401, "INVALID_TOKEN");
     } finally {
       await elsewhere.stop();

@@ -1,9 +1,8 @@
 /** POST /api/token/refresh — rotation, theft detection, expiry (docs/contract.md "Auth"). */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/server.ts";
-import {
-  call, decodeJwt, detailPaths, expectError, expectSuccess, login, me, type Reply, type TokenPair, sleep, userWithSession,
-} from "../testing/http.ts";
+import { call, decodeJwt, detailPaths, expectError, expectSuccess, login, me, type Reply, type TokenPair, sleep } from "../testing/http.ts";
+import { account } from "../testing/accounts.ts";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -26,7 +25,7 @@ function expectNewPair(reply: Reply): TokenPair {
 
 describe("POST /api/token/refresh: rotation", () => {
   it("returns a new pair in the /api/token shape; the new access token works", async () => {
-    const { tokens, data } = await userWithSession(server.url);
+    const { tokens, data } = await account(server.url);
     const pair = expectNewPair(await refreshWith(tokens.refresh_token));
     expect(pair.refresh_token).not.toBe(tokens.refresh_token);
     const mine = await me(server.url, pair.access_token);
@@ -35,7 +34,7 @@ describe("POST /api/token/refresh: rotation", () => {
   });
 
   it("lets each new refresh token rotate once more, down a chain", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     let current = tokens;
     const seen = new Set([current.refresh_token]);
     for (let i = 0; i < 4; i++) {
@@ -50,7 +49,7 @@ describe("POST /api/token/refresh: rotation", () => {
     // A refresh right after a login usually lands in the login's second: same user, session, iat and exp. Take such a
     // pair (a few tries, in case a second boundary falls between them) and compare.
     for (let attempt = 0; attempt < 5; attempt++) {
-      const { tokens } = await userWithSession(server.url);
+      const { tokens } = await account(server.url);
       const pair = expectNewPair(await refreshWith(tokens.refresh_token));
       const [before, after] = [decodeJwt(tokens.access_token).payload, decodeJwt(pair.access_token).payload];
       if (before.iat !== after.iat) continue;
@@ -65,14 +64,14 @@ describe("POST /api/token/refresh: rotation", () => {
   });
 
   it("ignores unknown body fields", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     expectNewPair(await refresh({ refresh_token: tokens.refresh_token, grant_type: "refresh_token", extra: [1] }));
   });
 });
 
 describe("POST /api/token/refresh: reuse of a used token (theft detection)", () => {
   it("gives 401 INVALID_TOKEN and revokes the whole session: newer refresh token and access tokens", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     const second = expectNewPair(await refreshWith(tokens.refresh_token));
     expectSuccess(await me(server.url, second.access_token));
 
@@ -84,7 +83,7 @@ describe("POST /api/token/refresh: reuse of a used token (theft detection)", () 
   });
 
   it("revokes the session even when the reused token is older than the previous one", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     const second = expectNewPair(await refreshWith(tokens.refresh_token));
     const third = expectNewPair(await refreshWith(second.refresh_token));
     expectError(await refreshWith(tokens.refresh_token), 401, "INVALID_TOKEN");
@@ -93,7 +92,7 @@ describe("POST /api/token/refresh: reuse of a used token (theft detection)", () 
   });
 
   it("leaves the same user's other sessions working", async () => {
-    const { input, tokens } = await userWithSession(server.url);
+    const { input, tokens } = await account(server.url);
     const other = await login(server.url, input.username, input.password);
     expectNewPair(await refreshWith(tokens.refresh_token));
     expectError(await refreshWith(tokens.refresh_token), 401, "INVALID_TOKEN");
@@ -102,7 +101,7 @@ describe("POST /api/token/refresh: reuse of a used token (theft detection)", () 
   });
 
   it("lets at most one of two concurrent uses of one refresh token succeed", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     const replies = await Promise.all([refreshWith(tokens.refresh_token), refreshWith(tokens.refresh_token)]);
     expect(replies.filter((r) => r.status === 200).length).toBeLessThanOrEqual(1);
     for (const reply of replies.filter((r) => r.status !== 200)) expectError(reply, 401, "INVALID_TOKEN");
@@ -118,13 +117,13 @@ describe("POST /api/token/refresh: refused tokens", () => {
   });
 
   it("401 INVALID_TOKEN for an access token presented as a refresh token", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     expectError(await refreshWith(tokens.access_token), 401, "INVALID_TOKEN");
     expectSuccess(await me(server.url, tokens.access_token));
   });
 
   it("401 INVALID_TOKEN for the refresh token of a logged-out session", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     expectSuccess(await call(server.url, "POST", "/api/logout", { token: tokens.access_token }));
     expectError(await refreshWith(tokens.refresh_token), 401, "INVALID_TOKEN");
   });
@@ -152,7 +151,7 @@ describe("POST /api/token/refresh: expiry (REFRESH_TOKEN_TTL_SECONDS=1)", () => 
   it("refuses an expired refresh token with 401 INVALID_TOKEN", async () => {
     const short = await startTestServer({ REFRESH_TOKEN_TTL_SECONDS: "1" });
     try {
-      const { tokens } = await userWithSession(short.url);
+      const { tokens } = await account(short.url);
       await sleep(1_500);
       expectError(await refreshWith(tokens.refresh_token, short.url), 401, "INVALID_TOKEN");
     } finally {
@@ -163,7 +162,7 @@ describe("POST /api/token/refresh: expiry (REFRESH_TOKEN_TTL_SECONDS=1)", () => 
   it("keeps a refresh token valid within its lifetime (REFRESH_TOKEN_TTL_SECONDS=3600)", async () => {
     const long = await startTestServer({ REFRESH_TOKEN_TTL_SECONDS: "3600" });
     try {
-      const { tokens } = await userWithSession(long.url);
+      const { tokens } = await account(long.url);
       await sleep(1_500);
       expectNewPair(await refreshWith(tokens.refresh_token, long.url));
     } finally {

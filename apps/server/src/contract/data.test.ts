@@ -1,7 +1,8 @@
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { restClient, signUp, trpcClient } from "../testing/clients.ts";
+import { restClient, trpcClient } from "../testing/clients.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
+import { account } from "../testing/accounts.ts";
 
 let server: TestServer;
 let alice: ReturnType<typeof restClient>;
@@ -10,9 +11,9 @@ let aliceToken: string;
 
 beforeAll(async () => {
   server = await startTestServer();
-  aliceToken = await signUp(server.url, "alice");
+  aliceToken = (await account(server, { register: { username: "alice" } })).token;
   alice = restClient(server.url, aliceToken);
-  bob = restClient(server.url, await signUp(server.url, "bob"));
+  bob = restClient(server.url, (await account(server, { register: { username: "bob" } })).token);
 });
 afterAll(() => server.stop());
 

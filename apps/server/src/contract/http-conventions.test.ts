@@ -2,15 +2,14 @@
 import { validate } from "@readme/openapi-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/server.ts";
-import {
-  call, expectError, expectJsonEnvelope, expectNoLeak, expectSuccess, me, newUser, rawRequest, type Reply, userWithSession,
-} from "../testing/http.ts";
+import { call, expectError, expectJsonEnvelope, expectNoLeak, expectSuccess, me, newUser, rawRequest, type Reply } from "../testing/http.ts";
+import { account } from "../testing/accounts.ts";
 
 let server: TestServer;
 let token: string;
 beforeAll(async () => {
   server = await startTestServer();
-  token = (await userWithSession(server.url)).tokens.access_token;
+  token = (await account(server.url)).tokens.access_token;
 });
 afterAll(() => server.stop());
 
@@ -115,7 +114,7 @@ describe("routing: trailing slash, 404, 405", () => {
     expectError(await call(server.url, "POST", "/api/logout", { raw: "{oops" }), 401, "INVALID_TOKEN");
     expectError(await call(server.url, "POST", "/api/logout", { raw: "[1,2]", token: "garbage" }), 401, "INVALID_TOKEN");
     // With a valid token the malformed body is then reported.
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     expectError(await call(server.url, "POST", "/api/logout", { raw: "{oops", token: tokens.access_token }), 400, "INVALID_REQUEST");
   });
 });
@@ -134,7 +133,7 @@ describe("routing on the probes and HEAD (docs/contract.md: 405 with Allow on ev
   });
 
   it("answers HEAD like GET, without the body, on every kind of route", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     for (const [path, auth, status] of [
       ["/api/me", tokens.access_token, 200], ["/api/me/", tokens.access_token, 200], ["/api/me", undefined, 401],
       ["/api/tasks", tokens.access_token, 200], ["/api/data/no-such-key", tokens.access_token, 404], ["/api/products?limit=1", undefined, 200],
@@ -151,7 +150,7 @@ describe("routing on the probes and HEAD (docs/contract.md: 405 with Allow on ev
 
   it("400 INVALID_REQUEST on POST /api/logout for a body that is not a JSON object, once the token is valid", async () => {
     for (const raw of ["{oops", "[1]", "\"text\"", "42"]) {
-      const { tokens } = await userWithSession(server.url);
+      const { tokens } = await account(server.url);
       const reply = await call(server.url, "POST", "/api/logout", { raw, token: tokens.access_token });
       expectError(reply, 400, "INVALID_REQUEST");
       expectSuccess(await me(server.url, tokens.access_token)); // refused, so not logged out

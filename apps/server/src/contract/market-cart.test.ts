@@ -2,20 +2,21 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, detailPaths, expectError, expectSuccess } from "../testing/http.ts";
-import { type Account, as, buyerAccount, checkout, createProduct, sellerAccount } from "../testing/market.ts";
+import { as, checkout, createProduct } from "../testing/market.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
+import { account, type Account } from "../testing/accounts.ts";
 
 let server: TestServer;
 let shop: Account;
 beforeAll(async () => {
   server = await startTestServer();
-  shop = await sellerAccount(server);
+  shop = await account(server, { role: "seller" });
 });
 afterAll(() => server.stop());
 
 describe("GET /api/cart", () => {
   it("answers an empty cart in USD, and 401 INVALID_TOKEN without a valid token", async () => {
-    const buyer = await buyerAccount(server);
+    const buyer = await account(server);
     const reply = await as(server, buyer.token)("GET", "/cart");
     expectSuccess(reply);
     expect(reply.body).toEqual({ status: "success", data: { items: [], subtotal_cents: 0, currency: "USD" } });
@@ -26,7 +27,7 @@ describe("GET /api/cart", () => {
 
 describe("POST /api/cart/items", () => {
   it("adds and merges lines, answering the cart with live names and prices in integer cents", async () => {
-    const buyer = await buyerAccount(server);
+    const buyer = await account(server);
     const p = await createProduct(server, shop.id, { name: "Teapot", priceCents: 2450, stock: 9 });
     const rest = as(server, buyer.token);
     expectSuccess(await rest("POST", "/cart/items", { product_id: p.id, quantity: 2 }));
@@ -45,7 +46,7 @@ describe("POST /api/cart/items", () => {
   });
 
   it("answers 400 INVALID_REQUEST for quantities outside 1–99 (also after merging) and malformed bodies", async () => {
-    const buyer = await buyerAccount(server);
+    const buyer = await account(server);
     const p = await createProduct(server, shop.id, { stock: 500 });
     const rest = as(server, buyer.token);
     for (const body of [{ product_id: p.id, quantity: 0 }, { product_id: p.id, quantity: 100 }, { product_id: p.id, quantity: 1.5 },
@@ -62,7 +63,7 @@ describe("POST /api/cart/items", () => {
   });
 
   it("answers 404 PRODUCT_NOT_FOUND for unknown and archived products", async () => {
-    const buyer = await buyerAccount(server);
+    const buyer = await account(server);
     const archived = await createProduct(server, shop.id, { status: "archived" });
     for (const id of [archived.id, randomUUID(), "x"]) {
       expectError(await as(server, buyer.token)("POST", "/cart/items", { product_id: id, quantity: 1 }), 404, "PRODUCT_NOT_FOUND");
@@ -70,7 +71,7 @@ describe("POST /api/cart/items", () => {
   });
 
   it("answers 409 INSUFFICIENT_STOCK (with details) above the current stock", async () => {
-    const buyer = await buyerAccount(server);
+    const buyer = await account(server);
     const p = await createProduct(server, shop.id, { stock: 2 });
     const reply = await as(server, buyer.token)("POST", "/cart/items", { product_id: p.id, quantity: 3 });
     expectError(reply, 409, "INSUFFICIENT_STOCK");
@@ -78,7 +79,7 @@ describe("POST /api/cart/items", () => {
   });
 
   it("answers 400 CURRENCY_MISMATCH for a second currency and 400 OWN_PRODUCT for the seller's own product", async () => {
-    const buyer = await buyerAccount(server);
+    const buyer = await account(server);
     const [usd, eur] = [await createProduct(server, shop.id), await createProduct(server, shop.id, { currency: "EUR" })];
     const rest = as(server, buyer.token);
     expectSuccess(await rest("POST", "/cart/items", { product_id: usd.id, quantity: 1 }));
@@ -91,7 +92,7 @@ describe("POST /api/cart/items", () => {
 
 describe("PUT and DELETE /api/cart/items/{product_id}, DELETE /api/cart", () => {
   it("sets a quantity, removes with 0 or DELETE, empties, and shows availability live", async () => {
-    const buyer = await buyerAccount(server);
+    const buyer = await account(server);
     const [a, b] = [await createProduct(server, shop.id, { stock: 5 }), await createProduct(server, shop.id, { stock: 5 })];
     const rest = as(server, buyer.token);
     const set = await rest("PUT", `/cart/items/${a.id}`, { quantity: 4 });
@@ -121,7 +122,7 @@ describe("PUT and DELETE /api/cart/items/{product_id}, DELETE /api/cart", () => 
 
   it("keeps totals exact at the largest prices: 90 lines of 99 units at 10^12 cents; a 91st line is refused", async () => {
     const PRICE = 1_000_000_000_000;
-    const buyer = await buyerAccount(server);
+    const buyer = await account(server);
     const rest = as(server, buyer.token);
     const products = await Promise.all(Array.from({ length: 91 }, () => createProduct(server, shop.id, { priceCents: PRICE, stock: 99 })));
     for (const p of products.slice(0, 90)) expectSuccess(await rest("PUT", `/cart/items/${p.id}`, { quantity: 99 }));
@@ -148,7 +149,7 @@ describe("PUT and DELETE /api/cart/items/{product_id}, DELETE /api/cart", () => 
   });
 
   it("answers 405 with Allow for a wrong method on a cart path", async () => {
-    const buyer = await buyerAccount(server);
+    const buyer = await account(server);
     const reply = await as(server, buyer.token)("PATCH", "/cart");
     expectError(reply, 405, "METHOD_NOT_ALLOWED");
     expect(reply.headers.get("allow")).toBe("GET, DELETE, HEAD");

@@ -3,8 +3,9 @@ import { randomUUID } from "node:crypto";
 import { createSuperuser } from "@tessera/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trpcClient } from "../testing/clients.ts";
-import { call, type CallOptions, detailPaths, expectError, expectSuccess, login, uniqueName, userWithSession } from "../testing/http.ts";
+import { call, type CallOptions, detailPaths, expectError, expectSuccess, login, uniqueName } from "../testing/http.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
+import { account } from "../testing/accounts.ts";
 
 let server: TestServer;
 let seller: string;
@@ -25,7 +26,7 @@ async function create(token: string, body: Record<string, unknown>) {
 
 beforeAll(async () => {
   server = await startTestServer();
-  const users = await Promise.all([userWithSession(server.url), userWithSession(server.url), userWithSession(server.url)]);
+  const users = await Promise.all([account(server.url), account(server.url), account(server.url)]);
   [seller, otherSeller, buyer] = users.map((user) => user.tokens.access_token) as [string, string, string];
   sellerId = users[0]!.data.user_id;
   const username = uniqueName("root");
@@ -60,7 +61,7 @@ describe("POST /api/seller/onboard", () => {
   });
 
   it("admins can make anyone a seller through the admin routes (store_name then null)", async () => {
-    const user = await userWithSession(server.url);
+    const user = await account(server.url);
     expectSuccess(await api("PATCH", `/admin/users/${user.data.user_id}`, { token: admin, json: { role: "seller" } }));
     const product = await create(user.tokens.access_token, { name: "Made by a seller without a store", price_cents: 1 });
     expect(product.seller).toEqual({ user_id: user.data.user_id, store_name: null });

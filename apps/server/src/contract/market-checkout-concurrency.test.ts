@@ -7,8 +7,9 @@ import { randomUUID } from "node:crypto";
 import type { PaymentSimulator } from "@tessera/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectError, expectSuccess } from "../testing/http.ts";
-import { addToCart, buyerAccount, checkout, createProduct, sellerAccount, stockOf } from "../testing/market.ts";
+import { addToCart, checkout, createProduct, stockOf } from "../testing/market.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
+import { account } from "../testing/accounts.ts";
 
 const BUYERS = 50;
 const STOCK = 10;
@@ -24,9 +25,9 @@ afterAll(() => server.stop());
 
 describe(`concurrent checkouts (${database})`, { timeout: 180_000 }, () => {
   it(`sells exactly ${STOCK} units to ${BUYERS} buyers checking out at once, each paid order charged once`, async () => {
-    const shop = await sellerAccount(server);
+    const shop = await account(server, { role: "seller" });
     const product = await createProduct(server, shop.id, { stock: STOCK, priceCents: 4200 });
-    const buyers = await Promise.all(Array.from({ length: BUYERS }, () => buyerAccount(server)));
+    const buyers = await Promise.all(Array.from({ length: BUYERS }, () => account(server)));
     for (const buyer of buyers) expectSuccess(await addToCart(server, buyer.token, product.id, 1));
     const chargesBefore = simulator.charges().length;
 
@@ -58,9 +59,9 @@ describe(`concurrent checkouts (${database})`, { timeout: 180_000 }, () => {
   });
 
   it("charges once for 20 concurrent requests with one Idempotency-Key, all answered with the same order", async () => {
-    const shop = await sellerAccount(server);
+    const shop = await account(server, { role: "seller" });
     const product = await createProduct(server, shop.id, { stock: 5, priceCents: 1234 });
-    const buyer = await buyerAccount(server);
+    const buyer = await account(server);
     expectSuccess(await addToCart(server, buyer.token, product.id, 2));
     const chargesBefore = simulator.charges().length;
     const key = randomUUID();

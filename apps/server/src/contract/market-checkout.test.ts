@@ -4,15 +4,16 @@ import type { PaymentSimulator } from "@tessera/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trpcClient } from "../testing/clients.ts";
 import { call, expectError, expectSuccess } from "../testing/http.ts";
-import { type Account, addToCart, as, buyerAccount, checkout, createProduct, sellerAccount, stockOf } from "../testing/market.ts";
+import { addToCart, as, checkout, createProduct, stockOf } from "../testing/market.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
+import { account, type Account } from "../testing/accounts.ts";
 
 let server: TestServer;
-let shop: Account & { storeName: string };
+let shop: Account;
 let simulator: PaymentSimulator;
 beforeAll(async () => {
   server = await startTestServer();
-  shop = await sellerAccount(server);
+  shop = await account(server, { role: "seller" });
   simulator = server.services.payments as PaymentSimulator;
 });
 afterAll(() => server.stop());
@@ -21,7 +22,7 @@ const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 describe("POST /api/checkout", () => {
   it("answers 201 with one paid order per seller in the contract's shape, and empties the cart", async () => {
-    const [buyer, other] = [await buyerAccount(server), await sellerAccount(server)];
+    const [buyer, other] = [await account(server), await account(server, { role: "seller" })];
     const [a, b] = [await createProduct(server, shop.id, { name: "Mug", priceCents: 899, stock: 3 }), await createProduct(server, other.id, { priceCents: 100 })];
     await addToCart(server, buyer.token, a.id, 2);
     await addToCart(server, buyer.token, b.id, 1);
@@ -50,7 +51,7 @@ describe("POST /api/checkout", () => {
   });
 
   it("answers 402 PAYMENT_DECLINED with the decline_code: stock restored, cart kept, order payment_failed", async () => {
-    const buyer = await buyerAccount(server);
+    const buyer = await account(server);
     const p = await createProduct(server, shop.id, { stock: 2 });
     await addToCart(server, buyer.token, p.id, 2);
     const reply = await checkout(server, buyer.token, "pm_card_insufficientFunds");
@@ -63,7 +64,7 @@ describe("POST /api/checkout", () => {
   });
 
   it("answers 409 INSUFFICIENT_STOCK with one `items.<product_id>` detail per short product, charging nothing", async () => {
-    const buyer = await buyerAccount(server);
+    const buyer = await account(server);
     const [p, q] = [await createProduct(server, shop.id, { stock: 2 }), await createProduct(server, shop.id, { stock: 2 })];
     await addToCart(server, buyer.token, p.id, 2);
     await addToCart(server, buyer.token, q.id, 1);
@@ -77,7 +78,7 @@ describe("POST /api/checkout", () => {
   });
 
   it("answers 400 CURRENCY_MISMATCH when a product's currency changed after it was added, reserving nothing", async () => {
-    const buyer = await buyerAccount(server);
+    const buyer = await account(server);
     const [p, q] = [await createProduct(server, shop.id, { stock: 3 }), await createProduct(server, shop.id, { stock: 3 })];
     await addToCart(server, buyer.token, p.id, 1);
     await addToCart(server, buyer.token, q.id, 1);
@@ -87,7 +88,7 @@ describe("POST /api/checkout", () => {
   });
 
   it("answers 400 CART_EMPTY, 400 INVALID_REQUEST for an unknown or missing payment method, 401 without a token", async () => {
-    const buyer = await buyerAccount(server);
+    const buyer = await account(server);
     expectError(await checkout(server, buyer.token), 400, "CART_EMPTY");
     const unknown = await checkout(server, buyer.token, "pm_card_bitcoin");
     expectError(unknown, 400, "INVALID_REQUEST");
@@ -97,7 +98,7 @@ describe("POST /api/checkout", () => {
   });
 
   it("answers 400 IDEMPOTENCY_KEY_REQUIRED without the header, 400 INVALID_REQUEST for an empty or over-long one", async () => {
-    const buyer = await buyerAccount(server);
+    const buyer = await account(server);
     expectError(await as(server, buyer.token)("POST", "/checkout", { payment_method: "pm_card_visa" }), 400, "IDEMPOTENCY_KEY_REQUIRED");
     for (const key of ["", "k".repeat(256)]) {
       const reply = await checkout(server, buyer.token, "pm_card_visa", key);
@@ -110,7 +111,7 @@ describe("POST /api/checkout", () => {
 
 describe("through the catalog routes", () => {
   it("sells a product created with POST /api/products, the order snapshotting what the catalog showed", async () => {
-    const buyer = await buyerAccount(server);
+    const buyer = await account(server);
     const created = await as(server, shop.token)("POST", "/products", { name: "Vase", price_cents: 3150, currency: "EUR", stock: 2 });
     expectSuccess(created, 201);
     const product = created.body.data;
@@ -132,7 +133,7 @@ describe("through the catalog routes", () => {
 
 describe("the Idempotency-Key", () => {
   it("replays the recorded answer (status and body) for the same key and payment method, whatever the cart holds", async () => {
-    const buyer = await buyerAccount(server);
+    const buyer = await account(server);
     const p = await createProduct(server, shop.id, { stock: 10 });
     await addToCart(server, buyer.token, p.id, 1);
     const key = randomUUID();
@@ -148,7 +149,7 @@ describe("the Idempotency-Key", () => {
   });
 
   it("records every outcome: an error is replayed even once the request would now succeed", async () => {
-    const buyer = await buyerAccount(server);
+    const buyer = await account(server);
     const key = randomUUID();
     const empty = await checkout(server, buyer.token, "pm_card_visa", key);
     expectError(empty, 400, "CART_EMPTY");
@@ -159,14 +160,14 @@ describe("the Idempotency-Key", () => {
   });
 
   it("answers 409 IDEMPOTENCY_KEY_REUSED for the same key with another payment method", async () => {
-    const buyer = await buyerAccount(server);
+    const buyer = await account(server);
     const key = randomUUID();
     expectError(await checkout(server, buyer.token, "pm_card_visa", key), 400, "CART_EMPTY");
     expectError(await checkout(server, buyer.token, "pm_card_mastercard", key), 409, "IDEMPOTENCY_KEY_REUSED");
   });
 
   it("is the same over tRPC: the header travels with the call, the error carries the code", async () => {
-    const buyer = await buyerAccount(server);
+    const buyer = await account(server);
     await addToCart(server, buyer.token, (await createProduct(server, shop.id)).id, 1);
     const key = randomUUID();
     const client = (headers: Record<string, string>) => trpcClient(server.url, buyer.token, headers);

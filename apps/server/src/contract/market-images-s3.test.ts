@@ -14,9 +14,9 @@ import { type S3TestServer, startS3TestServer } from "@tessera/api/s3-testing";
 import { loadConfig } from "@tessera/config";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, expectError, expectSuccess } from "../testing/http.ts";
-import { productOf, sellerToken, uploadImage } from "../testing/image-upload.ts";
-import { jpeg, png, webp } from "../testing/images.ts";
+import { jpeg, png, productOf, uploadImage, webp } from "../testing/images.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
+import { account } from "../testing/accounts.ts";
 
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
@@ -34,7 +34,7 @@ describe("IMAGE_STORAGE=s3", () => {
 
   beforeAll(async () => {
     server = await startTestServer(s3.env(prefix));
-    seller = await sellerToken(server.url);
+    seller = (await account(server.url, { role: "seller" })).token;
     productId = await productOf(server.url, seller);
   });
   afterAll(() => server?.stop());
@@ -108,7 +108,7 @@ describe("IMAGE_STORAGE=s3 with an endpoint that does not answer", () => {
   });
 
   it("answers an upload and a read with 503 NOT_READY; the upload leaves no row, no object and no temporary file", async () => {
-    const seller = await sellerToken(server.url);
+    const seller = (await account(server.url, { role: "seller" })).token;
     const product = await productOf(server.url, seller);
     const before = await s3.keys();
 

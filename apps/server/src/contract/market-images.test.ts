@@ -5,11 +5,12 @@ import { request as httpRequest } from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trpcClient } from "../testing/clients.ts";
-import { call, expectError, expectSuccess, login, type Reply, uniqueName, userWithSession } from "../testing/http.ts";
-import { imageForm, jpeg, png, webp } from "../testing/images.ts";
+import { call, expectError, expectSuccess, login, type Reply, uniqueName } from "../testing/http.ts";
+import { imageForm, jpeg, png, productOf, uploadImage, webp } from "../testing/images.ts";
 import { documentedFetch, expectDocumented } from "../testing/openapi-check.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
 import { createSuperuser } from "@tessera/api";
+import { account } from "../testing/accounts.ts";
 
 const MAX = 5 * 1024 * 1024;
 
@@ -20,31 +21,9 @@ let buyer: string;
 let admin: string;
 let productId: string;
 
-async function onboardedSeller(storeName: string): Promise<string> {
-  const token = (await userWithSession(server.url)).tokens.access_token;
-  expectSuccess(await call(server.url, "POST", "/api/seller/onboard", { token, json: { store_name: storeName } }), 201);
-  return token;
-}
-
-async function newProduct(token = seller): Promise<string> {
-  const reply = await call(server.url, "POST", "/api/products", { token, json: { name: "Framed print", price_cents: 2_500, stock: 4 } });
-  expectSuccess(reply, 201);
-  return reply.body.data.id;
-}
-
-async function upload(token: string | undefined, product: string, body: FormData | { raw: Buffer; type: string }): Promise<Reply> {
-  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-  const init = body instanceof FormData ? { body } : { body: body.raw, headers: { ...headers, "content-type": body.type } };
-  const res = await documentedFetch(server.url, `/api/products/${product}/images`, { method: "POST", headers, ...init });
-  const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, body: parsed };
-}
+const onboardedSeller = async (storeName: string) => (await account(server, { role: "seller", storeName })).token;
+const newProduct = (token = seller) => productOf(server.url, token);
+const upload = (token: string | undefined, product: string, body: FormData | { raw: Buffer; type: string }) => uploadImage(server.url, token, product, body);
 
 const imagesFolder = () => path.join(server.config.dataDir, "images");
 const storedFiles = () => (existsSync(imagesFolder()) ? readdirSync(imagesFolder()).sort() : []);
@@ -53,7 +32,7 @@ const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex
 beforeAll(async () => {
   server = await startTestServer();
   [seller, otherSeller] = [await onboardedSeller("Prints & Co"), await onboardedSeller("Elsewhere")];
-  buyer = (await userWithSession(server.url)).tokens.access_token;
+  buyer = (await account(server.url)).tokens.access_token;
   const username = uniqueName("root");
   await createSuperuser(server.services.db, server.services.passwords, { username, email: `${username}@example.com`, password: "Str0ng!Passw0rd" });
   admin = (await login(server.url, username)).access_token;

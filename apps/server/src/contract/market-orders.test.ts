@@ -4,20 +4,21 @@ import type { PaymentSimulator } from "@tessera/api";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { liveTrpcClient } from "../testing/clients.ts";
 import { expectError, expectSuccess } from "../testing/http.ts";
-import { type Account, addToCart, as, buyerAccount, checkout, createProduct, sellerAccount, stockOf } from "../testing/market.ts";
+import { addToCart, as, checkout, createProduct, stockOf } from "../testing/market.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
+import { account, type Account } from "../testing/accounts.ts";
 
 let server: TestServer;
 let shop: Account;
 beforeAll(async () => {
   server = await startTestServer();
-  shop = await sellerAccount(server);
+  shop = await account(server, { role: "seller" });
 });
 afterAll(() => server.stop());
 
 /** A new buyer with one paid order of `quantity` units of a new product of `seller`. */
 async function paidOrder(seller: Account = shop, quantity = 1) {
-  const buyer = await buyerAccount(server);
+  const buyer = await account(server);
   const product = await createProduct(server, seller.id, { stock: 5 });
   expectSuccess(await addToCart(server, buyer.token, product.id, quantity));
   const reply = await checkout(server, buyer.token);
@@ -31,7 +32,7 @@ describe("buyer routes", () => {
     const mine = await as(server, buyer.token)("GET", `/orders/${order.id}`);
     expectSuccess(mine);
     expect(mine.body).toEqual({ status: "success", data: order });
-    const stranger = await buyerAccount(server);
+    const stranger = await account(server);
     for (const path of [`/orders/${order.id}`, `/orders/${randomUUID()}`, "/orders/nope"]) {
       expectError(await as(server, stranger.token)("GET", path), 404, "ORDER_NOT_FOUND");
     }
@@ -53,7 +54,7 @@ describe("buyer routes", () => {
   });
 
   it("GET /api/orders pages newest first with a status filter; bad limit, cursor or status are 400 INVALID_REQUEST", async () => {
-    const buyer = await buyerAccount(server);
+    const buyer = await account(server);
     for (let i = 0; i < 5; i++) {
       expectSuccess(await addToCart(server, buyer.token, (await createProduct(server, shop.id)).id, 1));
       const reply = await checkout(server, buyer.token, i < 2 ? "pm_card_expired" : "pm_card_visa");
@@ -80,7 +81,7 @@ describe("buyer routes", () => {
 
 describe("seller routes", () => {
   it("answer 403 FORBIDDEN to callers who are not sellers", async () => {
-    const buyer = await buyerAccount(server);
+    const buyer = await account(server);
     const rest = as(server, buyer.token);
     const id = randomUUID();
     for (const [method, path] of [["GET", "/seller/orders"], ["GET", `/seller/orders/${id}`], ["POST", `/seller/orders/${id}/ship`], ["POST", `/seller/orders/${id}/deliver`]]) {
@@ -89,7 +90,7 @@ describe("seller routes", () => {
   });
 
   it("list and show only the seller's orders, and move them paid → shipped → delivered, 409 INVALID_ORDER_STATE otherwise", async () => {
-    const other = await sellerAccount(server);
+    const other = await account(server, { role: "seller" });
     const { order } = await paidOrder(shop);
     const seller = as(server, shop.token);
     const list = await seller("GET", "/seller/orders?status=paid&limit=100");
@@ -129,7 +130,7 @@ describe("orders.onChange over SSE", () => {
   }
 
   it("pushes every status change of an order to its buyer and its seller", async () => {
-    const buyer = await buyerAccount(server);
+    const buyer = await account(server);
     const [buyerLive, sellerLive] = [watch(buyer.token), watch(shop.token)];
     await Promise.all([buyerLive.ready, sellerLive.ready]);
     const product = await createProduct(server, shop.id);

@@ -6,8 +6,9 @@ import { randomUUID } from "node:crypto";
 import { createPaymentSimulator, signWebhook } from "@tessera/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, expectError, expectSuccess } from "../testing/http.ts";
-import { type Account, addToCart, as, buyerAccount, checkout, createProduct, sellerAccount, stockOf } from "../testing/market.ts";
+import { addToCart, as, checkout, createProduct, stockOf } from "../testing/market.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
+import { account, type Account } from "../testing/accounts.ts";
 
 const SECRET = `whsec_${randomUUID()}`;
 const simulator = createPaymentSimulator({ webhookSecret: SECRET, settlement: "async" });
@@ -15,7 +16,7 @@ let server: TestServer;
 let shop: Account;
 beforeAll(async () => {
   server = await startTestServer({ WEBHOOK_SECRET: SECRET }, { payments: simulator });
-  shop = await sellerAccount(server);
+  shop = await account(server, { role: "seller" });
 });
 afterAll(() => server.stop());
 
@@ -23,7 +24,7 @@ const post = (body: string, signature?: string) =>
   call(server.url, "POST", "/api/payments/webhook", { raw: body, headers: signature === undefined ? {} : { "Tessera-Signature": signature } });
 
 async function pendingOrder(method = "pm_card_visa") {
-  const buyer = await buyerAccount(server);
+  const buyer = await account(server);
   const product = await createProduct(server, shop.id, { stock: 4, priceCents: 300 });
   await addToCart(server, buyer.token, product.id, 3);
   const reply = await checkout(server, buyer.token, method);

@@ -15,9 +15,10 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import openapiTS, { astToString } from "openapi-typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, detailPaths, expectError, expectSuccess, login, PASSWORD, uniqueName, userWithSession } from "../testing/http.ts";
+import { call, detailPaths, expectError, expectSuccess, login, PASSWORD, uniqueName } from "../testing/http.ts";
 import { expectDocumented } from "../testing/openapi-check.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
+import { account } from "../testing/accounts.ts";
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -204,7 +205,7 @@ describe("request rules are in the schemas, and agree with the server", () => {
   });
 
   it("POST /products: name, price_cents up to 10^12, currency (ISO 4217, upper case), stock, categories", async () => {
-    const seller = (await userWithSession(server.url)).tokens.access_token;
+    const seller = (await account(server.url)).tokens.access_token;
     expectSuccess(await call(server.url, "POST", "/api/seller/onboard", { token: seller, json: { store_name: "Rules" } }), 201);
     const verdicts = await agree("/products", seller, [
       { name: "Lamp", price_cents: 1_000_000_000_000 }, { name: "Lamp", price_cents: 1_000_000_000_001 }, { name: "Lamp", price_cents: -1 },
@@ -217,7 +218,7 @@ describe("request rules are in the schemas, and agree with the server", () => {
   });
 
   it("POST /tasks and POST /data: title, description, status, due_date; key and value", async () => {
-    const token = (await userWithSession(server.url)).tokens.access_token;
+    const token = (await account(server.url)).tokens.access_token;
     await agree("/tasks", token, [
       { title: "ok" }, { title: "" }, { title: "  " }, { title: "x".repeat(200) }, { title: "x".repeat(201) }, { title: "a\u0000b" },
       { title: "ok", description: "x".repeat(10_001) }, { title: "ok", status: "doing" }, { title: "ok", due_date: "2030-01-01T00:00:00Z" },
@@ -255,7 +256,7 @@ describe("boolean query filters", () => {
     const parameter = (pathName: string, name: string) => operation(pathName, "get").parameters.find((p: Json) => p.name === name);
     expect(parameter("/products", "in_stock").schema).toMatchObject({ type: "boolean" });
     expect(parameter("/admin/users", "is_active").schema).toMatchObject({ type: "boolean" });
-    const seller = (await userWithSession(server.url)).tokens.access_token;
+    const seller = (await account(server.url)).tokens.access_token;
     expectSuccess(await call(server.url, "POST", "/api/seller/onboard", { token: seller, json: { store_name: "Stock" } }), 201);
     for (const stock of [0, 3]) {
       expectSuccess(await call(server.url, "POST", "/api/products", { token: seller, json: { name: `Boolean ${stock}`, price_cents: 5, stock, categories: ["booleans"] } }), 201);
@@ -328,7 +329,7 @@ describe("429 with Retry-After", () => {
     for (const pathName of ["/token", "/login"]) {
       expect(operation(pathName, "post").responses["429"].headers["Retry-After"]).toEqual({ $ref: "#/components/headers/Retry-After" });
     }
-    const { input } = await userWithSession(limited.url);
+    const { input } = await account(limited.url);
     await call(limited.url, "POST", "/api/token", { json: { username: input.username, password: "wrong" } });
     const refused = await call(limited.url, "POST", "/api/token", { json: { username: input.username, password: "wrong" } });
     expectError(refused, 429, "RATE_LIMITED");

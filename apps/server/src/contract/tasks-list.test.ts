@@ -1,8 +1,9 @@
 /** GET /api/tasks over real HTTP: filters, q, the six sorts, cursor walks, and list errors — docs/contract.md "Tasks". */
-import { compareFor, ids, SORTS, type SortName } from "@tessera/api/testing";
+import { compareFor, ids, pages, SORTS, type SortName } from "@tessera/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/server.ts";
-import { call, detailPaths, expectError, expectSuccess, userWithSession } from "../testing/http.ts";
+import { call, detailPaths, expectError, expectSuccess } from "../testing/http.ts";
+import { account } from "../testing/accounts.ts";
 
 interface Task {
   id: string;
@@ -26,7 +27,7 @@ let bob: string;
 const aliceTasks: Task[] = [];
 beforeAll(async () => {
   server = await startTestServer();
-  const [a, b] = await Promise.all([userWithSession(server.url), userWithSession(server.url)]);
+  const [a, b] = await Promise.all([account(server.url), account(server.url)]);
   [alice, bob] = [a.tokens.access_token, b.tokens.access_token];
   // 45 tasks in concurrent batches (created_at ties are likely), with repeated due dates and priorities.
   for (let batch = 0; batch < 5; batch++) {
@@ -49,22 +50,17 @@ async function create(token: string, body: Record<string, unknown>): Promise<Tas
 const list = (token: string, query: Record<string, string | number> = {}, path = "/api/tasks") =>
   call(server.url, "GET", `${path}?${new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]))}`, { token });
 
-/** Follows next_cursor to the end; every page but the last is full. */
-async function walk(token: string, query: Record<string, string | number>, between?: (page: number, soFar: Task[]) => Promise<void>) {
-  const items: Task[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; ; page++) {
-    expect(page, "the walk does not end").toBeLessThan(500);
-    const reply = await list(token, { ...query, ...(cursor !== undefined && { cursor }) });
-    expectSuccess(reply);
-    expect(Object.keys(reply.body.data).sort()).toEqual(["items", "next_cursor"]);
-    items.push(...reply.body.data.items);
-    if (reply.body.data.next_cursor === null) return items;
-    expect(reply.body.data.items).toHaveLength(Number(query.limit ?? 20));
-    cursor = reply.body.data.next_cursor;
-    await between?.(page, items);
-  }
-}
+/** Follows next_cursor to the end (pages()): every page a success whose data is items and next_cursor, every one but the last full. */
+const walk = (token: string, query: Record<string, string | number>, between?: (page: number, soFar: Task[]) => Promise<void>) =>
+  pages<Task>(
+    async (cursor) => {
+      const reply = await list(token, { ...query, ...(cursor !== undefined && { cursor }) });
+      expectSuccess(reply);
+      expect(Object.keys(reply.body.data).sort()).toEqual(["items", "next_cursor"]);
+      return reply.body.data;
+    },
+    { pageSize: Number(query.limit ?? 20), between },
+  );
 
 const sorted = (tasks: Task[], sort: SortName) => ids([...tasks].sort(compareFor(sort)));
 
@@ -98,7 +94,7 @@ describe("GET /api/tasks: orders and walks", () => {
   });
 
   it.each(SORTS)("sort=%s: items present throughout appear once while tasks are added and deleted between pages", async (sort) => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     const token = tokens.access_token;
     const original: Task[] = [];
     for (let i = 0; i < 18; i++) original.push(await create(token, { title: `o${i}`, priority: PRIORITIES[i % 3], due_date: i % 3 ? DUES[i % 4] : null }));
@@ -149,7 +145,7 @@ describe("GET /api/tasks: filters and q", () => {
   });
 
   it("matches q case-insensitively in the title or the description, literally for % and _", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     const t = tokens.access_token;
     const made = {
       milk: await create(t, { title: "Buy MILK" }),

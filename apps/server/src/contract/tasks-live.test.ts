@@ -5,8 +5,9 @@
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { liveTrpcClient } from "../testing/clients.ts";
-import { call, expectSuccess, userWithSession } from "../testing/http.ts";
+import { call, expectSuccess, within } from "../testing/http.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
+import { account } from "../testing/accounts.ts";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -24,16 +25,9 @@ afterEach(async () => {
   await vi.waitFor(() => expect(subscribers()).toBe(0), { timeout: WAIT_MS });
 });
 
-/** Rejects after `ms` with `what` in the message, so a missing event fails fast instead of hanging. */
-function within<T>(promise: Promise<T>, what: string, ms = WAIT_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /** A user with a typed client whose subscriptions authenticate through connectionParams. */
 async function liveUser() {
-  const { tokens } = await userWithSession(server.url);
+  const { tokens } = await account(server.url);
   return { token: tokens.access_token, client: liveTrpcClient(server.url, tokens.access_token) };
 }
 
@@ -56,12 +50,12 @@ function watch(client: ReturnType<typeof liveTrpcClient>) {
   const stop = () => subscription.unsubscribe();
   stops.push(stop);
   return {
-    started: within(started, "started"),
-    failed: within(failed, "error"),
+    started: within(started, "started", WAIT_MS),
+    failed: within(failed, "error", WAIT_MS),
     stop,
     /** The next event, in order. */
     async next(): Promise<unknown> {
-      if (events.length === 0) await within(new Promise<void>((resolve) => (wake = resolve)), "event");
+      if (events.length === 0) await within(new Promise<void>((resolve) => (wake = resolve)), "event", WAIT_MS);
       return events.shift();
     },
   };
@@ -101,7 +95,7 @@ describe("tasks.onChange with httpSubscriptionLink", () => {
   });
 
   it("refuses a subscription without a valid token with INVALID_TOKEN", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     await call(server.url, "POST", "/api/logout", { token: tokens.access_token });
     for (const token of [undefined, "not-a-jwt", tokens.access_token]) {
       const error = await watch(liveTrpcClient(server.url, token)).failed;
@@ -127,7 +121,7 @@ describe("the SSE wire", () => {
   async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, seen: { text: string }, pattern: RegExp) {
     const decoder = new TextDecoder();
     while (!pattern.test(seen.text)) {
-      const { value, done } = await within(reader.read(), `${pattern}`);
+      const { value, done } = await within(reader.read(), `${pattern}`, WAIT_MS);
       if (done) throw new Error(`stream ended before ${pattern}: ${seen.text}`);
       seen.text += decoder.decode(value, { stream: true });
     }
@@ -135,7 +129,7 @@ describe("the SSE wire", () => {
   }
 
   it("streams events as they happen, authenticated by the Authorization header", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     const abort = new AbortController();
     stops.push(() => abort.abort());
     const res = await fetch(`${server.url}/trpc/tasks.onChange`, {
@@ -157,7 +151,7 @@ describe("the SSE wire", () => {
   });
 
   it("accepts connectionParams for subscriptions only, keeping tokens out of other URLs", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     const params = encodeURIComponent(JSON.stringify({ authorization: `Bearer ${tokens.access_token}` }));
     const reply = await call(server.url, "GET", `/trpc/tasks.list?connectionParams=${params}`);
     expect(reply.body.error.data.appCode).toBe("INVALID_TOKEN");

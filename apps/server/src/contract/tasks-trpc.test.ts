@@ -2,11 +2,12 @@
 import { randomUUID } from "node:crypto";
 import type { AppRouter } from "@tessera/api";
 import { TRPCClientError } from "@trpc/client";
-import { compareFor, SORTS } from "@tessera/api/testing";
+import { compareFor, pages, SORTS } from "@tessera/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trpcClient } from "../testing/clients.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
-import { call, expectSuccess, userWithSession } from "../testing/http.ts";
+import { call, expectSuccess } from "../testing/http.ts";
+import { account } from "../testing/accounts.ts";
 
 let server: TestServer;
 let aliceToken: string;
@@ -15,7 +16,7 @@ let bob: ReturnType<typeof client>;
 let anonymous: ReturnType<typeof client>;
 beforeAll(async () => {
   server = await startTestServer();
-  const [a, b] = await Promise.all([userWithSession(server.url), userWithSession(server.url)]);
+  const [a, b] = await Promise.all([account(server.url), account(server.url)]);
   aliceToken = a.tokens.access_token;
   [alice, bob, anonymous] = [client(aliceToken), client(b.tokens.access_token), client()];
 });
@@ -98,7 +99,7 @@ describe("tasks.list through tRPC", () => {
   let ownerToken: string;
   const tasks: Task[] = [];
   beforeAll(async () => {
-    ownerToken = (await userWithSession(server.url)).tokens.access_token;
+    ownerToken = (await account(server.url)).tokens.access_token;
     owner = client(ownerToken);
     const dues = ["2030-01-01T00:00:00Z", "2030-01-01T01:00:00+01:00", "2029-07-04T12:00:00Z", null];
     // Concurrent calls share one batched request; tasks get repeated due dates and priorities.
@@ -113,18 +114,8 @@ describe("tasks.list through tRPC", () => {
     }
   });
 
-  async function walk(sort: (typeof SORTS)[number], q?: string) {
-    const items: Task[] = [];
-    let cursor: string | undefined;
-    for (let page = 0; page < 500; page++) {
-      const { data } = await owner.tasks.list.query({ sort, limit: 7, cursor, q });
-      items.push(...data.items);
-      if (data.next_cursor === null) return items;
-      expect(data.items).toHaveLength(7);
-      cursor = data.next_cursor;
-    }
-    throw new Error("the walk does not end");
-  }
+  const walk = (sort: (typeof SORTS)[number], q?: string) =>
+    pages<Task>(async (cursor) => (await owner.tasks.list.query({ sort, limit: 7, cursor, q })).data, { pageSize: 7 });
 
   it.each(SORTS)("walks sort=%s with limit 7: every task once, in order", async (sort) => {
     const items = await walk(sort);

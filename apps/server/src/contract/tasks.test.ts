@@ -2,14 +2,15 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/server.ts";
-import { call, type CallOptions, detailPaths, expectError, expectSuccess, userWithSession } from "../testing/http.ts";
+import { call, type CallOptions, detailPaths, expectError, expectSuccess } from "../testing/http.ts";
+import { account } from "../testing/accounts.ts";
 
 let server: TestServer;
 let alice: string;
 let bob: string;
 beforeAll(async () => {
   server = await startTestServer();
-  const [a, b] = await Promise.all([userWithSession(server.url), userWithSession(server.url)]);
+  const [a, b] = await Promise.all([account(server.url), account(server.url)]);
   [alice, bob] = [a.tokens.access_token, b.tokens.access_token];
 });
 afterAll(() => server.stop());

@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/server.ts";
-import { call, type CallOptions, expectNoLeak, expectSuccess, newUser, type Reply, uniqueName, userWithSession } from "../testing/http.ts";
+import { call, type CallOptions, expectNoLeak, expectSuccess, newUser, type Reply, uniqueName } from "../testing/http.ts";
+import { account } from "../testing/accounts.ts";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -85,7 +86,7 @@ describe("auth.register", () => {
 
 describe("auth.token, auth.login, auth.refresh, auth.me, auth.logout", () => {
   it.each(["auth.token", "auth.login"])("%s returns the token envelope; MISSING_FIELDS and INVALID_CREDENTIALS as on REST", async (procedure) => {
-    const { input } = await userWithSession(server.url);
+    const { input } = await account(server.url);
     const data = resultOf(await mutate(procedure, { username: input.email, password: input.password }));
     expect(data).toEqual({
       status: "success",
@@ -98,7 +99,7 @@ describe("auth.token, auth.login, auth.refresh, auth.me, auth.logout", () => {
   });
 
   it("auth.me returns exactly what GET /api/me returns; tokens work across surfaces", async () => {
-    const { input } = await userWithSession(server.url);
+    const { input } = await account(server.url);
     const viaTrpc = resultOf(await mutate("auth.token", { username: input.username, password: input.password }));
     const token = viaTrpc.data.access_token as string;
     const rest = await call(server.url, "GET", "/api/me", { token });
@@ -112,7 +113,7 @@ describe("auth.token, auth.login, auth.refresh, auth.me, auth.logout", () => {
   });
 
   it("auth.refresh rotates, and reuse revokes the session: INVALID_TOKEN", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     const next = resultOf(await mutate("auth.refresh", { refresh_token: tokens.refresh_token }));
     expect(next.data.refresh_token).not.toBe(tokens.refresh_token);
     expectTrpcError(await mutate("auth.refresh", { refresh_token: tokens.refresh_token }), "INVALID_TOKEN");
@@ -122,7 +123,7 @@ describe("auth.token, auth.login, auth.refresh, auth.me, auth.logout", () => {
   });
 
   it("auth.logout without input returns {status, message: \"Logged out.\"} and ends the session on both surfaces", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     // As the tRPC client sends a mutation without input: JSON content type, no body.
     const reply = await mutate("auth.logout", undefined, { token: tokens.access_token, headers: { "content-type": "application/json" } });
     expect(resultOf(reply)).toEqual({ status: "success", message: "Logged out." });
@@ -134,7 +135,7 @@ describe("auth.token, auth.login, auth.refresh, auth.me, auth.logout", () => {
   it("RATE_LIMITED, with failures counted together with REST", async () => {
     const limited = await startTestServer({ LOGIN_MAX_FAILURES_PER_ACCOUNT: "2" });
     try {
-      const { input } = await userWithSession(limited.url);
+      const { input } = await account(limited.url);
       const wrong = { username: input.username, password: "Wrong!pass1" };
       expect((await call(limited.url, "POST", "/api/token", { json: wrong })).body.code).toBe("INVALID_CREDENTIALS");
       expectTrpcError(await mutate("auth.token", wrong, {}, limited.url), "INVALID_CREDENTIALS");
@@ -148,7 +149,7 @@ describe("auth.token, auth.login, auth.refresh, auth.me, auth.logout", () => {
 
 describe("batching and transport errors", () => {
   it("runs two mutations in one request (?batch=1)", async () => {
-    const { input } = await userWithSession(server.url);
+    const { input } = await account(server.url);
     const credentials = { username: input.username, password: input.password };
     const reply = await call(server.url, "POST", "/trpc/auth.token,auth.login?batch=1", { json: { 0: credentials, 1: credentials } });
     expect(reply.status).toBe(200);
@@ -159,7 +160,7 @@ describe("batching and transport errors", () => {
   });
 
   it("runs two queries in one request, with the same answer as REST", async () => {
-    const { tokens } = await userWithSession(server.url);
+    const { tokens } = await account(server.url);
     const reply = await call(server.url, "GET", `/trpc/auth.me,auth.me?batch=1&input=${encodeURIComponent("{}")}`, { token: tokens.access_token });
     expect(reply.status).toBe(200);
     const rest = await call(server.url, "GET", "/api/me", { token: tokens.access_token });
@@ -167,7 +168,7 @@ describe("batching and transport errors", () => {
   });
 
   it("reports each call of a batch separately, errors with their appCode", async () => {
-    const { input } = await userWithSession(server.url);
+    const { input } = await account(server.url);
     const reply = await call(server.url, "POST", "/trpc/auth.token,auth.register?batch=1", {
       json: { 0: { username: input.username, password: input.password }, 1: newUser({ age: -1 }) },
     });

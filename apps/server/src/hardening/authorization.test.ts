@@ -12,14 +12,15 @@
 import { randomUUID } from "node:crypto";
 import { restRoutes, type RestRoute } from "../http/rest/routes.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, expectSuccess, login, type Reply, userWithSession } from "../testing/http.ts";
+import { call, expectSuccess, login, type Reply } from "../testing/http.ts";
 import { imageForm, png } from "../testing/images.ts";
-import { addToCart, checkout, createProduct, sellerAccount } from "../testing/market.ts";
+import { addToCart, checkout, createProduct } from "../testing/market.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
+import { account, type Account } from "../testing/accounts.ts";
 
 let server: TestServer;
-let a: Awaited<ReturnType<typeof userWithSession>>;
-let b: Awaited<ReturnType<typeof userWithSession>>;
+let a: Account;
+let b: Account;
 let bToken: string;
 const secret = randomUUID().slice(0, 8);
 const A = {
@@ -55,7 +56,7 @@ describe("the public routes", () => {
 
 beforeAll(async () => {
   server = await startTestServer();
-  [a, b] = await Promise.all([userWithSession(server.url), userWithSession(server.url)]);
+  [a, b] = await Promise.all([account(server.url), account(server.url)]);
   bToken = b.tokens.access_token;
   expectSuccess(await call(server.url, "POST", "/api/data", { token: a.tokens.access_token, json: { key: A.key, value: A.value } }), 201);
   const task = await call(server.url, "POST", "/api/tasks", {
@@ -79,7 +80,7 @@ beforeAll(async () => {
   });
   expect(image.status).toBe(201);
   A.imageId = ((await image.json()) as { data: { image_id: string } }).data.image_id;
-  const shop = await sellerAccount(server);
+  const shop = await account(server, { role: "seller" });
   const [inCart, bought] = [await createProduct(server, shop.id), await createProduct(server, shop.id)];
   shopProductId = inCart.id;
   expectSuccess(await addToCart(server, a.tokens.access_token, bought.id, 1));

@@ -8,10 +8,10 @@
 import { randomUUID } from "node:crypto";
 import type { KyselyPlugin } from "kysely";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { expectError, expectSuccess } from "../testing/http.ts";
-import { expectQuotaExceeded } from "../testing/quota.ts";
-import { type Account, addToCart, as, buyerAccount, checkout, createProduct, sellerAccount, stockOf } from "../testing/market.ts";
+import { expectQuotaExceeded, expectSuccess } from "../testing/http.ts";
+import { addToCart, as, checkout, createProduct, stockOf } from "../testing/market.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
+import { account, type Account } from "../testing/accounts.ts";
 
 const MAX_LINES = 5;
 
@@ -19,7 +19,7 @@ let server: TestServer;
 let shop: Account;
 beforeAll(async () => {
   server = await startTestServer({ CART_MAX_LINES: String(MAX_LINES) });
-  shop = await sellerAccount(server);
+  shop = await account(server, { role: "seller" });
 });
 afterAll(() => server.stop());
 
@@ -73,7 +73,7 @@ async function transactionsDuring(action: () => Promise<unknown>): Promise<numbe
 
 describe("cart line limit", () => {
   it(`refuses the ${MAX_LINES + 1}th line with 409 QUOTA_EXCEEDED naming the items; more units of a line already there are fine`, async () => {
-    const buyer = await buyerAccount(server);
+    const buyer = await account(server);
     const products = await Promise.all(Array.from({ length: MAX_LINES + 1 }, () => createProduct(server, shop.id, { stock: 50 })));
     for (const product of products.slice(0, MAX_LINES)) expectSuccess(await addToCart(server, buyer.token, product.id, 1));
     expectQuotaExceeded(await addToCart(server, buyer.token, products[MAX_LINES]!.id, 1), "items");
@@ -84,7 +84,7 @@ describe("cart line limit", () => {
 
   it("lets exactly one of several concurrent additions take the last line", async () => {
     for (let round = 0; round < 5; round++) {
-      const buyer = await buyerAccount(server);
+      const buyer = await account(server);
       const products = await Promise.all(Array.from({ length: MAX_LINES + 3 }, () => createProduct(server, shop.id, { stock: 50 })));
       for (const product of products.slice(0, MAX_LINES - 1)) expectSuccess(await addToCart(server, buyer.token, product.id, 1));
       const replies = await Promise.all(products.slice(MAX_LINES - 1).map((product) => addToCart(server, buyer.token, product.id, 1)));
@@ -96,7 +96,7 @@ describe("cart line limit", () => {
 
 describe("checkout work", () => {
   it("refuses a 3,000-line cart before any transaction: nothing reserved, nothing ordered", async () => {
-    const buyer = await buyerAccount(server);
+    const buyer = await account(server);
     const products = [];
     for (let i = 0; i < 3000; i += 500) products.push(...(await Promise.all(Array.from({ length: 500 }, () => createProduct(server, shop.id, { stock: 2 })))));
     await fillCart(buyer.id, products.map((product) => product.id));
@@ -115,7 +115,7 @@ describe("checkout work", () => {
     // are written behind the API's back, and the limit is raised for this one checkout.
     local.services.market.cartMaxLines = 90;
     const products = await Promise.all(sellerIds.map((id) => createProduct(local, id, { stock: 4, priceCents: 250 })));
-    const buyer = await buyerAccount(local);
+    const buyer = await account(local);
     await fillCart(buyer.id, products.map((product) => product.id));
     let reply;
     const transactions = await transactionsDuring(async () => (reply = await checkout(local, buyer.token))).finally(
@@ -134,9 +134,9 @@ describe("checkout work", () => {
 
 describe("one currency per cart under concurrency", () => {
   it("of two concurrent additions in different currencies exactly one enters the cart, every round", async () => {
-    const [usdShop, eurShop] = [shop, await sellerAccount(server)];
+    const [usdShop, eurShop] = [shop, await account(server, { role: "seller" })];
     for (let round = 0; round < 10; round++) {
-      const buyer = await buyerAccount(server);
+      const buyer = await account(server);
       const usd = await createProduct(server, usdShop.id, { currency: "USD", stock: 5 });
       const eur = await createProduct(server, eurShop.id, { currency: "EUR", stock: 5 });
       const [a, b] = await Promise.all([addToCart(server, buyer.token, usd.id, 1), addToCart(server, buyer.token, eur.id, 1)]);

@@ -7,8 +7,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../testing/http.ts";
-import { sellerAccount } from "../testing/market.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
+import { account } from "../testing/accounts.ts";
 
 const PRODUCTS = 10_000;
 const WINDOW = 1_000;
@@ -53,7 +53,7 @@ async function batch(procedure: string, inputs: unknown[]) {
 
 beforeAll(async () => {
   server = await startTestServer({ CATALOG_SEARCH_SCAN_ROWS: String(WINDOW), CATALOG_SEARCH_SCAN_BYTES: String(64 * 1024 * 1024) });
-  sellerId = (await sellerAccount(server)).id;
+  sellerId = (await account(server, { role: "seller" })).id;
   // The oldest product (last in the default order) is the only one whose name holds the text "%_%"; every product
   // has a category of its own, and 300 share "popular".
   await insertProducts(PRODUCTS, (i) => ({
@@ -135,7 +135,7 @@ describe("answer size", () => {
   it("a page of products with long descriptions stops at 256 KiB of JSON and goes on from there, each product once", async () => {
     const local = await startTestServer();
     try {
-      const seller = await sellerAccount(local);
+      const seller = await account(local, { role: "seller" });
       const ids: string[] = [];
       for (let i = 0; i < 100; i++) {
         const description = `${"long text ".repeat(999)}${i}`;
@@ -166,7 +166,7 @@ describe("answer size", () => {
   it("a search with long descriptions tests at most CATALOG_SEARCH_SCAN_BYTES of text per page", async () => {
     const local = await startTestServer({ CATALOG_SEARCH_SCAN_BYTES: String(64 * 1024) });
     try {
-      const seller = await sellerAccount(local);
+      const seller = await account(local, { role: "seller" });
       for (let i = 0; i < 40; i++) {
         const description = "a".repeat(10_000);
         await local.services.db.kysely.insertInto("products").values({

@@ -10,15 +10,12 @@
  * for the restarted process such a checkout was never charged, and it fails (402 processing_error, stock back).
  * That a charge the provider still knows makes the order paid is tested with createCaller (reconcile.test.ts).
  */
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { randomUUID } from "node:crypto";
 import { createDatabase } from "@tessera/db";
-import { createTestDatabase, type TestDatabase } from "@tessera/db/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PASSWORD, sleep, uniqueName } from "../testing/http.ts";
-import { type ServerProcess, spawnServer } from "../testing/process.ts";
+import { sleep } from "../testing/http.ts";
+import { processEnvironment, type ProcessEnvironment } from "../testing/process.ts";
+import { account } from "../testing/accounts.ts";
 
 const BUYERS = 8;
 const PRODUCTS = 6;
@@ -26,35 +23,18 @@ const START_STOCK = 10_000;
 const MIN_CHECKOUTS_BEFORE_KILL = 40;
 const MAX_ROUNDS = 5;
 
-let dataDir: string;
-let database: TestDatabase;
-let env: Record<string, string>;
-const servers: ServerProcess[] = [];
+let processes: ProcessEnvironment;
 
 beforeEach(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), "tessera-checkout-crash-"));
-  database = await createTestDatabase(dataDir);
-  env = {
-    DATA_DIR: dataDir, DATABASE_URL: database.url, JWT_SECRET: randomBytes(32).toString("hex"), BCRYPT_COST: "4",
+  processes = await processEnvironment({
     CHECKOUT_SETTLE_DEADLINE_SECONDS: "2", CHECKOUT_RECONCILE_INTERVAL_SECONDS: "1",
     // A charge takes 150 ms to answer, as over a network: the kill finds checkouts between reserving and settling.
     PAYMENT_SIMULATOR_LATENCY_MS: "150",
-  };
+  });
 });
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill("SIGKILL");
-    await server.exited;
-  }
-  await database.drop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterEach(() => processes.dispose());
 
-async function start(): Promise<ServerProcess> {
-  const server = await spawnServer(env);
-  servers.push(server);
-  return server;
-}
+const start = () => processes.start();
 
 interface Answer {
   status: number;
@@ -68,14 +48,6 @@ async function send(url: string, token: string | undefined, method: string, rout
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: await res.json() };
-}
-
-async function signUp(url: string, prefix: string): Promise<{ id: string; token: string }> {
-  const username = uniqueName(prefix);
-  const registered = await send(url, undefined, "POST", "/api/register", { username, email: `${username}@example.com`, password: PASSWORD, full_name: "C", gender: "other" });
-  expect(registered.status).toBe(201);
-  const token = (await send(url, undefined, "POST", "/api/token", { username, password: PASSWORD })).body.data.access_token;
-  return { id: registered.body.data.user_id, token };
 }
 
 interface Attempt {
@@ -110,7 +82,7 @@ async function buyer(url: string, token: string, productIds: string[], n: number
 
 /** What the kill left unsettled, read from the database while no server runs. */
 async function unsettled(): Promise<{ pendingOrders: number; openKeys: number }> {
-  const db = await createDatabase({ url: database.url, migrate: false, poolMax: 1 });
+  const db = await createDatabase({ url: processes.env.DATABASE_URL!, migrate: false, poolMax: 1 });
   try {
     const count = async (query: { executeTakeFirstOrThrow(): Promise<{ n: unknown }> }) => Number((await query.executeTakeFirstOrThrow()).n);
     return {
@@ -138,14 +110,14 @@ async function ordersOf(url: string, token: string, status?: string): Promise<an
 describe(`checkout crash safety (${process.env.DATABASE_URL?.startsWith("postgres") ? "PostgreSQL" : "SQLite"})`, { timeout: 240_000 }, () => {
   it("after SIGKILL mid-checkouts, a restart settles every checkout: nothing pending, stock consistent, every key answered", async () => {
     let server = await start();
-    const seller = await signUp(server.url, "shop");
+    const seller = await account(server.url, { prefix: "shop" });
     expect((await send(server.url, seller.token, "POST", "/api/seller/onboard", { store_name: "Crash shop" })).status).toBe(201);
     const productIds: string[] = [];
     for (let i = 0; i < PRODUCTS; i++) {
       const created = await send(server.url, seller.token, "POST", "/api/products", { name: `Item ${i}`, price_cents: 100 + i, stock: START_STOCK });
       productIds.push(created.body.data.id);
     }
-    const buyers = await Promise.all(Array.from({ length: BUYERS }, () => signUp(server.url, "buyer")));
+    const buyers = await Promise.all(Array.from({ length: BUYERS }, () => account(server.url, { prefix: "buyer" })));
     const attempts: Attempt[] = [];
 
     // Load and kill until the kill leaves some order pending (its stock held): that is what must be reconciled.

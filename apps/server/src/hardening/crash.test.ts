@@ -5,14 +5,11 @@
  * second case SIGTERM); it restarts on the same database and JWT secret; every write that was answered with a
  * 2xx must be there with the value it was acknowledged with. A write that got no answer may or may not be.
  */
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { createTestDatabase, type TestDatabase } from "@tessera/db/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PASSWORD, sleep, uniqueName } from "../testing/http.ts";
-import { type ServerProcess, spawnServer } from "../testing/process.ts";
+import { sleep } from "../testing/http.ts";
+import { randomBytes } from "node:crypto";
+import { processEnvironment, type ProcessEnvironment } from "../testing/process.ts";
+import { account } from "../testing/accounts.ts";
 
 const CLIENTS = 6;
 // The signal comes once this many writes were answered (not after a fixed time: on a busy machine a fixed
@@ -20,30 +17,14 @@ const CLIENTS = 6;
 const ANSWERS_BEFORE_SIGNAL = 90;
 const MIN_LOAD_MS = 500;
 
-let dataDir: string;
-let database: TestDatabase;
-let env: Record<string, string>;
-const servers: ServerProcess[] = [];
+let processes: ProcessEnvironment;
 
 beforeEach(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), "tessera-crash-"));
-  database = await createTestDatabase(dataDir);
-  env = { DATA_DIR: dataDir, DATABASE_URL: database.url, JWT_SECRET: randomBytes(32).toString("hex"), BCRYPT_COST: "4" };
+  processes = await processEnvironment();
 });
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill("SIGKILL");
-    await server.exited;
-  }
-  await database.drop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterEach(() => processes.dispose());
 
-async function start(): Promise<ServerProcess> {
-  const server = await spawnServer(env);
-  servers.push(server);
-  return server;
-}
+const start = () => processes.start();
 
 const post = async (url: string, token: string | undefined, method: string, route: string, body?: unknown) => {
   const res = await fetch(`${url}${route}`, {
@@ -53,12 +34,6 @@ const post = async (url: string, token: string | undefined, method: string, rout
   });
   return { status: res.status, body: (await res.json()) as any };
 };
-
-async function signUp(url: string): Promise<string> {
-  const username = uniqueName("crash");
-  expect((await post(url, undefined, "POST", "/api/register", { username, email: `${username}@example.com`, password: PASSWORD, full_name: "C", gender: "other" })).status).toBe(201);
-  return (await post(url, undefined, "POST", "/api/token", { username, password: PASSWORD })).body.data.access_token;
-}
 
 interface Ledger {
   /** key -> the values it may hold: the last acknowledged one, plus the one written without an answer. */
@@ -129,7 +104,7 @@ async function verify(url: string, ledger: Ledger): Promise<number> {
 
 async function underLoad(signal: "SIGKILL" | "SIGTERM") {
   const first = await start();
-  const tokens = await Promise.all(Array.from({ length: CLIENTS }, () => signUp(first.url)));
+  const tokens = await Promise.all(Array.from({ length: CLIENTS }, () => account(first.url, { prefix: "crash" }).then((user) => user.token)));
   const ledger: Ledger = { data: new Map(), tasks: [], answers: [], unanswered: 0 };
   const clients = tokens.map((token, n) => client(first.url, token, n, ledger));
   await sleep(MIN_LOAD_MS);
@@ -163,6 +138,6 @@ describe(`crash safety (${process.env.DATABASE_URL?.startsWith("postgres") ? "Po
     expect(ledger.answers.every((a) => a.status < 300), JSON.stringify(ledger.answers.filter((a) => a.status >= 300))).toBe(true);
     expect(ledger.answers.filter((a) => a.at >= signalledAt).length).toBeGreaterThan(0);
     expect(verified).toBeGreaterThan(30);
-    await expect(fetch(`${servers[0]!.url}/healthz`)).rejects.toThrow();
+    await expect(fetch(`${processes.servers[0]!.url}/healthz`)).rejects.toThrow();
   });
 });

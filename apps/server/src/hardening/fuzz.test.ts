@@ -11,8 +11,9 @@ import { appRouter, createSuperuser } from "@tessera/api";
 import { httpRoutes, restRoutes } from "../http/rest/routes.ts";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, expectNoLeak, login, PASSWORD, type Reply, uniqueName, userWithSession } from "../testing/http.ts";
+import { call, expectNoLeak, login, PASSWORD, type Reply, uniqueName } from "../testing/http.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
+import { account } from "../testing/accounts.ts";
 
 const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : 20_240_611;
 /** Cases per property; the sum is printed and checked to reach 10,000. */
@@ -29,7 +30,7 @@ beforeAll(async () => {
   console.log(`[fuzz] seed ${SEED} (replay with FUZZ_SEED=${SEED}); ${RUNS.rest + RUNS.trpc + RUNS.prototype} cases`);
   prototypeBefore = Object.getOwnPropertyDescriptors(Object.prototype);
   server = await startTestServer({ LOGIN_MAX_FAILURES_PER_ACCOUNT: "1000000", LOGIN_MAX_FAILURES_PER_ADDRESS: "1000000" });
-  userToken = (await userWithSession(server.url)).tokens.access_token;
+  userToken = (await account(server.url)).tokens.access_token;
   const username = uniqueName("root");
   adminId = (await createSuperuser(server.services.db, server.services.passwords, { username, email: `${username}@example.com`, password: PASSWORD })).id;
   adminToken = (await login(server.url, username)).access_token;
@@ -138,7 +139,7 @@ async function send(method: string, path: string, who: Auth, payload: string | B
 /** A session the fuzzer ended (logout) is replaced, so later cases still run authenticated. */
 async function keepSessions(reply: Reply, who: Auth, procedure: string): Promise<void> {
   if (procedure !== "auth.logout" || reply.status !== 200) return;
-  if (who === "user") userToken = (await userWithSession(server.url)).tokens.access_token;
+  if (who === "user") userToken = (await account(server.url)).tokens.access_token;
 }
 
 function expectRestEnvelope(reply: Reply, where: string): void {

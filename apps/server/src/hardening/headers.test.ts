@@ -1,7 +1,7 @@
 /** Response headers: helmet's defaults everywhere, no X-Powered-By, no-store on API answers, CORS only by allowlist. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/server.ts";
-import { userWithSession } from "../testing/http.ts";
+import { account } from "../testing/accounts.ts";
 
 const ALLOWED = "https://app.example.com";
 let plain: TestServer;
@@ -40,7 +40,7 @@ describe("security headers", () => {
   });
 
   it("marks authenticated API answers, over REST and tRPC, as not storable", async () => {
-    const { tokens } = await userWithSession(plain.url);
+    const { tokens } = await account(plain.url);
     const auth = { Authorization: `Bearer ${tokens.access_token}` };
     for (const path of ["/api/me", "/trpc/auth.me"]) {
       const res = await fetch(`${plain.url}${path}`, { headers: auth });

@@ -9,9 +9,9 @@ import path from "node:path";
 import { crc32 } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectError, expectSuccess } from "../testing/http.ts";
-import { productOf, sellerToken, uploadImage } from "../testing/image-upload.ts";
-import { jpeg, png, webp } from "../testing/images.ts";
+import { jpeg, png, productOf, uploadImage, webp } from "../testing/images.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
+import { account } from "../testing/accounts.ts";
 
 let server: TestServer;
 let seller: string;
@@ -32,7 +32,7 @@ function claiming(width: number, height: number): Buffer {
 
 beforeAll(async () => {
   server = await startTestServer();
-  seller = await sellerToken(server.url);
+  seller = (await account(server.url, { role: "seller" })).token;
   product = await productOf(server.url, seller);
 });
 afterAll(() => server?.stop());

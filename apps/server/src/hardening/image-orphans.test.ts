@@ -19,10 +19,10 @@ import { createDatabase, type Database } from "@tessera/db";
 import { createTestDatabase, type TestDatabase } from "@tessera/db/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { call, expectError, expectSuccess, login, uniqueName } from "../testing/http.ts";
-import { productOf, sellerToken, uploadImage } from "../testing/image-upload.ts";
-import { png } from "../testing/images.ts";
+import { png, productOf, uploadImage } from "../testing/images.ts";
 import { type ServerProcess, spawnServer } from "../testing/process.ts";
 import { startTestServer } from "../testing/server.ts";
+import { account } from "../testing/accounts.ts";
 
 /** Polls `check` (an event in another process: a file appearing, a sweep having run) until it holds. */
 async function until(what: string, check: () => Promise<boolean> | boolean, ms = 20_000): Promise<void> {
@@ -99,7 +99,7 @@ describe.each(["local", "s3"])("%s storage: crashes and failures leave no bytes 
 
   it("SIGKILL after the bytes are stored and before the row commits: the restarted server's sweep removes them", async () => {
     const first = await start();
-    const seller = await sellerToken(first.url);
+    const seller = (await account(first.url, { role: "seller" })).token;
     const product = await productOf(first.url, seller);
     const kept = png([7, 7, 7, 255]);
     const keptId = (await uploadImage(first.url, seller, product, kept)).body.data.image_id;
@@ -137,7 +137,7 @@ describe.each(["local", "s3"])("%s storage: crashes and failures leave no bytes 
 
   it("SIGKILL while an upload is still arriving: what the write left is discarded at the next start", async () => {
     const first = await start();
-    const seller = await sellerToken(first.url);
+    const seller = (await account(first.url, { role: "seller" })).token;
     const product = await productOf(first.url, seller);
     const boundary = `----tessera${randomUUID()}`;
     const req = httpRequest(`${first.url}/api/products/${product}/images`, {
@@ -160,7 +160,7 @@ describe.each(["local", "s3"])("%s storage: crashes and failures leave no bytes 
     const server = await start();
     let log = "";
     server.child.stdout!.on("data", (chunk: Buffer) => (log += chunk.toString()));
-    const seller = await sellerToken(server.url);
+    const seller = (await account(server.url, { role: "seller" })).token;
     const product = await productOf(server.url, seller);
     const deleted = (await uploadImage(server.url, seller, product, png([1, 1, 1, 255]))).body.data.image_id;
     const kept = (await uploadImage(server.url, seller, product, png([2, 2, 2, 255]))).body.data.image_id;
@@ -192,10 +192,10 @@ describe("local storage: deletions whose removal fails", () => {
     };
     const server = await startTestServer({ IMAGE_SWEEP_INTERVAL_SECONDS: "0" }, { images: failing });
     try {
-      const seller = await sellerToken(server.url);
+      const seller = (await account(server.url, { role: "seller" })).token;
       const product = await productOf(server.url, seller);
       const image = (await uploadImage(server.url, seller, product, png())).body.data.image_id;
-      const doomed = await sellerToken(server.url, "Closing down");
+      const doomed = (await account(server.url, { role: "seller", storeName: "Closing down" })).token;
       const doomedProduct = await productOf(server.url, doomed);
       const doomedImage = (await uploadImage(server.url, doomed, doomedProduct, png([5, 5, 5, 255]))).body.data.image_id;
       const doomedId = (await call(server.url, "GET", "/api/me", { token: doomed })).body.data.user_id;

@@ -3,43 +3,29 @@
  * point) share one database and one Redis, as two replicas behind a load balancer; the stream is open on one, the
  * session is ended through the other. Redis is always used (REDIS_URL or 127.0.0.1:6379).
  */
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { randomUUID } from "node:crypto";
 import { createDatabase } from "@tessera/db";
-import { createTestDatabase, type TestDatabase } from "@tessera/db/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { liveTrpcClient } from "../testing/clients.ts";
-import { call, expectSuccess, login, userWithSession } from "../testing/http.ts";
-import { type ServerProcess, spawnServer } from "../testing/process.ts";
+import { call, expectSuccess, login, within } from "../testing/http.ts";
+import { processEnvironment, type ProcessEnvironment, type ServerProcess } from "../testing/process.ts";
+import { account, type Account } from "../testing/accounts.ts";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
-let dataDir: string;
-let database: TestDatabase;
+let processes: ProcessEnvironment;
 let one: ServerProcess;
 let two: ServerProcess;
 let adminToken: string;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), "tessera-streams-"));
-  database = await createTestDatabase(dataDir);
-  const env = {
-    DATA_DIR: dataDir,
-    DATABASE_URL: database.url,
-    REDIS_URL,
-    REDIS_KEY_PREFIX: `tessera-test:${randomUUID()}:`,
-    BCRYPT_COST: "4",
-    REGISTER_MAX_PER_ADDRESS: "100000",
-    JWT_SECRET: randomBytes(32).toString("base64url"),
-  };
-  one = await spawnServer(env);
-  two = await spawnServer(env);
+  processes = await processEnvironment({ REDIS_URL, REDIS_KEY_PREFIX: `tessera-test:${randomUUID()}:` });
+  one = await processes.start();
+  two = await processes.start();
   // An admin: a user made one straight in the shared database (not what is under test), then signed in.
-  const admin = await userWithSession(one.url);
-  const db = await createDatabase({ url: database.url, migrate: false });
+  const admin = await account(one.url);
+  const db = await createDatabase({ url: processes.env.DATABASE_URL!, migrate: false });
   try {
     await db.kysely.updateTable("users").set({ role: "admin" }).where("id", "=", admin.data.user_id).execute();
   } finally {
@@ -50,15 +36,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   expect(await Promise.all([one?.stop(), two?.stop()])).toEqual([0, 0]);
-  await database?.drop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await processes?.dispose();
 }, 60_000);
-
-function within<T>(promise: Promise<T>, what: string, ms = 10_000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`not within ${ms} ms: ${what}`)), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** A stream on process two; `error` resolves with how it ended, `data` with its first event. */
 function watchOnTwo(token: string, procedure: "tasks" | "orders") {
@@ -74,7 +53,7 @@ function watchOnTwo(token: string, procedure: "tasks" | "orders") {
   return { opened, error, data, stop: () => subscription.unsubscribe() };
 }
 
-type User = Awaited<ReturnType<typeof userWithSession>>;
+type User = Account;
 const onOne = (method: string, route: string, token: string | undefined, json?: unknown) => call(one.url, method, route, { token, json });
 
 describe("two processes sharing the database and Redis", () => {
@@ -88,8 +67,8 @@ describe("two processes sharing the database and Redis", () => {
     ["a role change", async (user) => expectSuccess(await onOne("PATCH", `/api/admin/users/${user.data.user_id}`, adminToken, { role: "seller" }))],
     ["deletion", async (user) => expectSuccess(await onOne("DELETE", `/api/admin/users/${user.data.user_id}`, adminToken))],
   ])("%s through one ends the session's streams on the other", async (what, revoke) => {
-    const user = await userWithSession(one.url);
-    const bystander = await userWithSession(one.url);
+    const user = await account(one.url);
+    const bystander = await account(one.url);
     const streams = [watchOnTwo(user.tokens.access_token, "tasks"), watchOnTwo(user.tokens.access_token, "orders"), watchOnTwo(bystander.tokens.access_token, "tasks")];
     try {
       await within(Promise.all(streams.map((s) => s.opened)), "streams open on two");

@@ -8,8 +8,9 @@ import { createSuperuser } from "@tessera/api";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { liveTrpcClient } from "../testing/clients.ts";
-import { call, expectSuccess, login, userWithSession } from "../testing/http.ts";
+import { call, expectSuccess, login, within } from "../testing/http.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
+import { account, type Account } from "../testing/accounts.ts";
 
 const QUEUE = 100;
 let server: TestServer;
@@ -21,13 +22,6 @@ beforeAll(async () => {
   adminToken = (await login(server.url, username, "Str0ng!Passw0rd")).access_token;
 });
 afterAll(() => server.stop());
-
-/** Rejects after `ms` with `what` in the message, so a stream that never ends fails the test instead of hanging it. */
-function within<T>(promise: Promise<T>, what: string, ms = 10_000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`not within ${ms} ms: ${what}`)), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** tasks.onChange (or orders.onChange) through the typed client as a browser would open it; `error` resolves with how it ended. */
 function watch(token: string, procedure: "tasks" | "orders" = "tasks") {
@@ -46,20 +40,20 @@ const rest = (method: string, path: string, token: string, json?: unknown) => ca
 
 describe("a revoked session's streams end at once (one process)", () => {
   it.each([
-    ["logout", async (user: Awaited<ReturnType<typeof userWithSession>>) => expectSuccess(await rest("POST", "/api/logout", user.tokens.access_token))],
-    ["refresh-token reuse", async (user: Awaited<ReturnType<typeof userWithSession>>) => {
+    ["logout", async (user: Account) => expectSuccess(await rest("POST", "/api/logout", user.tokens.access_token))],
+    ["refresh-token reuse", async (user: Account) => {
       expectSuccess(await call(server.url, "POST", "/api/token/refresh", { json: { refresh_token: user.tokens.refresh_token } }));
       await call(server.url, "POST", "/api/token/refresh", { json: { refresh_token: user.tokens.refresh_token } });
     }],
-    ["deactivation", async (user: Awaited<ReturnType<typeof userWithSession>>) =>
+    ["deactivation", async (user: Account) =>
       expectSuccess(await rest("PATCH", `/api/admin/users/${user.data.user_id}`, adminToken, { is_active: false }))],
-    ["a role change", async (user: Awaited<ReturnType<typeof userWithSession>>) =>
+    ["a role change", async (user: Account) =>
       expectSuccess(await rest("PATCH", `/api/admin/users/${user.data.user_id}`, adminToken, { role: "seller" }))],
-    ["deletion", async (user: Awaited<ReturnType<typeof userWithSession>>) =>
+    ["deletion", async (user: Account) =>
       expectSuccess(await rest("DELETE", `/api/admin/users/${user.data.user_id}`, adminToken))],
   ])("%s ends the session's tasks.onChange and orders.onChange with INVALID_TOKEN", async (what, revoke) => {
-    const user = await userWithSession(server.url);
-    const bystander = await userWithSession(server.url);
+    const user = await account(server.url);
+    const bystander = await account(server.url);
     const streams = [watch(user.tokens.access_token), watch(user.tokens.access_token, "orders"), watch(bystander.tokens.access_token)];
     try {
       await within(Promise.all(streams.map((s) => s.opened)), "streams open");
@@ -78,7 +72,7 @@ describe("a revoked session's streams end at once (one process)", () => {
 
 describe("streams per user (LIVE_STREAMS_PER_USER=3)", () => {
   it("refuses the 4th stream of a user with RATE_LIMITED, and not another user's", async () => {
-    const [user, other] = [await userWithSession(server.url), await userWithSession(server.url)];
+    const [user, other] = [await account(server.url), await account(server.url)];
     const streams = [watch(user.tokens.access_token), watch(user.tokens.access_token, "orders"), watch(user.tokens.access_token)];
     try {
       await within(Promise.all(streams.map((s) => s.opened)), "three streams open");
@@ -121,7 +115,7 @@ async function stalledStream(token: string): Promise<{ socket: Socket; closed: P
 
 describe(`a stream whose client stops reading (LIVE_STREAM_QUEUE=${QUEUE})`, { timeout: 180_000 }, () => {
   it("holds at most the queue bound while 4,000 task events are published, then is dropped; a reading stream gets every event", async () => {
-    const user = await userWithSession(server.url);
+    const user = await account(server.url);
     const token = user.tokens.access_token;
     const stalled = await stalledStream(token);
     const received: { type: string; task: { title: string } }[] = [];

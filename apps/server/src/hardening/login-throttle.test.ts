@@ -3,18 +3,12 @@
  * counts are kept in Redis, without it in the process: the same attacks must fail on both.
  */
 import { performance } from "node:perf_hooks";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { call, expectError, expectSuccess, type Reply, registerUser, uniqueName } from "../testing/http.ts";
-import { startTestServer, type TestServer } from "../testing/server.ts";
+import { type TestServer, testServers } from "../testing/server.ts";
 
 const WRONG = "Wr0ng!Passw0rd";
-const servers: TestServer[] = [];
-async function server(env: Record<string, string> = {}): Promise<TestServer> {
-  const started = await startTestServer(env);
-  servers.push(started);
-  return started;
-}
-afterAll(() => Promise.all(servers.map((s) => s.stop())));
+const server = testServers();
 
 const token = (s: TestServer, body: unknown, headers: Record<string, string> = {}) =>
   call(s.url, "POST", "/api/token", { json: body, headers });

@@ -6,8 +6,9 @@
 import { createSuperuser } from "@tessera/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectError, expectSuccess, login, PASSWORD, uniqueName } from "../testing/http.ts";
-import { as, sellerAccount } from "../testing/market.ts";
+import { as } from "../testing/market.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
+import { account } from "../testing/accounts.ts";
 
 let server: TestServer;
 let admin: ReturnType<typeof as>;
@@ -22,7 +23,7 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 async function sellerWithProduct() {
-  const seller = await sellerAccount(server);
+  const seller = await account(server, { role: "seller" });
   const created = await as(server, seller.token)("POST", "/products", { name: "Contested lamp", price_cents: 900, stock: 2 });
   expectSuccess(created, 201);
   return { seller, rest: as(server, seller.token), id: created.body.data.id as string };
@@ -69,7 +70,7 @@ describe("a product an admin archived", () => {
 
 describe("a seller an admin demoted", () => {
   it("cannot onboard again until an admin gives the role back", async () => {
-    const seller = await sellerAccount(server);
+    const seller = await account(server, { role: "seller" });
     expectSuccess(await admin("PATCH", `/admin/users/${seller.id}`, { role: "user" }));
     const refused = await as(server, seller.token)("POST", "/seller/onboard", { store_name: "Back again" });
     expectError(refused, 403, "FORBIDDEN");
@@ -83,14 +84,14 @@ describe("a seller an admin demoted", () => {
   });
 
   it("an admin's other changes (deactivation and back) do not lift or set the block", async () => {
-    const seller = await sellerAccount(server);
+    const seller = await account(server, { role: "seller" });
     expectSuccess(await admin("PATCH", `/admin/users/${seller.id}`, { role: "user" }));
     expectSuccess(await admin("PATCH", `/admin/users/${seller.id}`, { is_active: false }));
     expectSuccess(await admin("PATCH", `/admin/users/${seller.id}`, { is_active: true }));
     const token = (await login(server.url, seller.username, PASSWORD)).access_token;
     expectError(await as(server, token)("POST", "/seller/onboard", { store_name: "Still no" }), 403, "FORBIDDEN");
     // A user nobody demoted onboards as before.
-    const fresh = await sellerAccount(server);
+    const fresh = await account(server, { role: "seller" });
     expect(fresh.storeName).toBeTruthy();
   });
 });

@@ -3,10 +3,10 @@
  * the next creation is 409 QUOTA_EXCEEDED naming `products`, also when creations race for the last place.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectSuccess } from "../testing/http.ts";
-import { as, sellerAccount } from "../testing/market.ts";
-import { expectQuotaExceeded } from "../testing/quota.ts";
+import { expectQuotaExceeded, expectSuccess } from "../testing/http.ts";
+import { as } from "../testing/market.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
+import { account } from "../testing/accounts.ts";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -18,7 +18,7 @@ const create = (token: string, name: string) => as(server, token)("POST", "/prod
 
 describe("products per seller", () => {
   it("refuses the fourth product, archived ones counting, and leaves other sellers alone", async () => {
-    const [seller, other] = [await sellerAccount(server), await sellerAccount(server)];
+    const [seller, other] = [await account(server, { role: "seller" }), await account(server, { role: "seller" })];
     const first = await create(seller.token, "One");
     expectSuccess(first, 201);
     expectSuccess(await as(server, seller.token)("DELETE", `/products/${first.body.data.id}`));
@@ -31,7 +31,7 @@ describe("products per seller", () => {
 
   it("lets exactly one of several concurrent creations take the last place", async () => {
     for (let round = 0; round < 5; round++) {
-      const seller = await sellerAccount(server);
+      const seller = await account(server, { role: "seller" });
       expectSuccess(await create(seller.token, "A"), 201);
       expectSuccess(await create(seller.token, "B"), 201);
       const replies = await Promise.all(["C", "D", "E", "F"].map((name) => create(seller.token, name)));

@@ -2,22 +2,17 @@
  * Per-user quotas and the purge of expired sessions (issue 16, item 14) over real HTTP: one user cannot store
  * without limit, and expired sessions do not pile up.
  */
-import { afterAll, describe, expect, it, vi } from "vitest";
-import { call, expectError, expectSuccess, userWithSession } from "../testing/http.ts";
-import { startTestServer, type TestServer } from "../testing/server.ts";
+import { describe, expect, it, vi } from "vitest";
+import { call, expectError, expectSuccess } from "../testing/http.ts";
+import { testServers } from "../testing/server.ts";
+import { account } from "../testing/accounts.ts";
 
-const servers: TestServer[] = [];
-async function server(env: Record<string, string>): Promise<TestServer> {
-  const started = await startTestServer(env);
-  servers.push(started);
-  return started;
-}
-afterAll(() => Promise.all(servers.map((s) => s.stop())));
+const server = testServers();
 
 describe("per-user quotas (QUOTA_KEYS_PER_USER=10, QUOTA_TASKS_PER_USER=10)", () => {
   it("stores 10 of 30 parallel 64 KiB values, refuses the rest with 409 QUOTA_EXCEEDED, and makes room after a delete", async () => {
     const s = await server({ QUOTA_KEYS_PER_USER: "10", QUOTA_TASKS_PER_USER: "10" });
-    const { tokens } = await userWithSession(s.url);
+    const { tokens } = await account(s.url);
     const value = "v".repeat(64 * 1024);
     const replies = await Promise.all(
       Array.from({ length: 30 }, (_, i) => call(s.url, "POST", "/api/data", { json: { key: `k${i}`, value }, token: tokens.access_token })),
@@ -34,7 +29,7 @@ describe("per-user quotas (QUOTA_KEYS_PER_USER=10, QUOTA_TASKS_PER_USER=10)", ()
 
   it("counts each call of a tRPC batch of tasks.create", async () => {
     const s = await server({ QUOTA_TASKS_PER_USER: "10" });
-    const { tokens } = await userWithSession(s.url);
+    const { tokens } = await account(s.url);
     const path = `/trpc/${Array(20).fill("tasks.create").join(",")}?batch=1`;
     const body = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [i, { title: `t${i}` }]));
     const reply = await call(s.url, "POST", path, { json: body, token: tokens.access_token });
@@ -48,7 +43,7 @@ describe("per-user quotas (QUOTA_KEYS_PER_USER=10, QUOTA_TASKS_PER_USER=10)", ()
 describe("expired sessions are purged (SESSION_PURGE_INTERVAL_SECONDS=1)", () => {
   it("deletes a session and its refresh tokens once it has expired", async () => {
     const s = await server({ SESSION_PURGE_INTERVAL_SECONDS: "1", REFRESH_TOKEN_TTL_SECONDS: "1", ACCESS_TOKEN_TTL_SECONDS: "1" });
-    const { data } = await userWithSession(s.url);
+    const { data } = await account(s.url);
     const rows = async () => {
       const sessions = await s.services.db.kysely.selectFrom("sessions").select("id").where("user_id", "=", data.user_id).execute();
       const ids = sessions.map((row) => row.id);

@@ -2,17 +2,11 @@
  * Registration abuse (issue 16, item 4) over real HTTP: registrations are throttled per client address, and a
  * burst of them cannot keep an existing user from logging in (they share the bcrypt workers).
  */
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { call, expectError, expectSuccess, login, newUser, registerUser } from "../testing/http.ts";
-import { startTestServer, type TestServer } from "../testing/server.ts";
+import { type TestServer, testServers } from "../testing/server.ts";
 
-const servers: TestServer[] = [];
-async function server(env: Record<string, string>): Promise<TestServer> {
-  const started = await startTestServer(env);
-  servers.push(started);
-  return started;
-}
-afterAll(() => Promise.all(servers.map((s) => s.stop())));
+const server = testServers();
 
 const register = (s: TestServer, headers: Record<string, string> = {}) =>
   call(s.url, "POST", "/api/register", { json: newUser(), headers });

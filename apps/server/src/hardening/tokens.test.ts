@@ -6,8 +6,9 @@
 import { createHmac, createSign, generateKeyPairSync } from "node:crypto";
 import { createSuperuser } from "@tessera/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, decodeJwt, expectError, expectSuccess, login, PASSWORD, uniqueName, userWithSession } from "../testing/http.ts";
+import { call, decodeJwt, expectError, expectSuccess, login, PASSWORD, uniqueName } from "../testing/http.ts";
 import { startTestServer, type TestServer } from "../testing/server.ts";
+import { account } from "../testing/accounts.ts";
 
 let server: TestServer;
 let valid: { access_token: string; refresh_token: string };
@@ -15,7 +16,7 @@ let claims: Record<string, unknown>;
 
 beforeAll(async () => {
   server = await startTestServer();
-  valid = (await userWithSession(server.url)).tokens;
+  valid = (await account(server.url)).tokens;
   claims = decodeJwt(valid.access_token).payload;
 });
 afterAll(() => server?.stop());
@@ -93,7 +94,7 @@ describe("forged and altered access tokens", () => {
 
 describe("tokens in the wrong role", () => {
   it("refuses an access token presented as refresh_token (401 INVALID_TOKEN), and the session survives", async () => {
-    const session = (await userWithSession(server.url)).tokens;
+    const session = (await account(server.url)).tokens;
     expectError(await call(server.url, "POST", "/api/token/refresh", { json: { refresh_token: session.access_token } }), 401, "INVALID_TOKEN");
     const trpc = await call(server.url, "POST", "/trpc/auth.refresh", { json: { refresh_token: session.access_token } });
     expect(trpc.body.error.data.appCode).toBe("INVALID_TOKEN");
@@ -101,7 +102,7 @@ describe("tokens in the wrong role", () => {
   });
 
   it("refuses a refresh token presented as Bearer on every kind of route", async () => {
-    const session = (await userWithSession(server.url)).tokens;
+    const session = (await account(server.url)).tokens;
     for (const [method, path] of [["GET", "/api/me"], ["GET", "/api/data"], ["POST", "/api/logout"], ["GET", "/api/tasks"]] as const) {
       expectError(await call(server.url, method, path, { token: session.refresh_token }), 401, "INVALID_TOKEN");
     }
@@ -110,7 +111,7 @@ describe("tokens in the wrong role", () => {
 
 describe("a deactivated user's tokens", () => {
   it("stop working at once (access and refresh), and work again for a new login after reactivation", async () => {
-    const user = await userWithSession(server.url);
+    const user = await account(server.url);
     const adminName = uniqueName("admin");
     await createSuperuser(server.services.db, server.services.passwords, { username: adminName, email: `${adminName}@example.com`, password: PASSWORD });
     const admin = (await login(server.url, adminName)).access_token;

@@ -1,11 +1,11 @@
 import type { AppRouter } from "@tessera/api";
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { EventSource } from "eventsource";
-import { call, type Reply, userWithSession } from "./http.ts";
+import { call, type Reply } from "./http.ts";
 
 /** A REST caller bound to one server and (optionally) one access token. */
-export const restClient = (baseUrl: string, token?: string) => (method: string, path: string, body?: unknown): Promise<Reply> =>
-  call(baseUrl, method, path, { json: body, token });
+export const restClient = (baseUrl: string, token?: string) => (method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply> =>
+  call(baseUrl, method, path, { json: body, token, headers });
 
 const bearer = (token: string | undefined) => (token ? { Authorization: `Bearer ${token}` } : {});
 
@@ -33,7 +33,3 @@ export const liveTrpcClient = (baseUrl: string, token?: string) =>
       }),
     ],
   });
-
-/** Registers a user over REST and returns a fresh access token. */
-export const signUp = async (baseUrl: string, username: string): Promise<string> =>
-  (await userWithSession(baseUrl, { username })).tokens.access_token;

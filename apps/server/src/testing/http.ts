@@ -5,7 +5,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { expect } from "vitest";
-import { expectDocumented } from "./openapi-check.ts";
+import { expectDocumented, parseJson } from "./openapi-check.ts";
 
 export interface Reply {
   status: number;
@@ -25,26 +25,19 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-const parseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
-
 /**
  * One request with global fetch; never throws on an HTTP error status. Answers under /api are checked against the
  * server's OpenAPI document (./openapi-check.ts): one it does not describe fails the test.
  */
 export async function call(baseUrl: string, method: string, path: string, options: CallOptions = {}): Promise<Reply> {
   const headers: Record<string, string> = {};
-  let body: string | Buffer | undefined;
+  // A Buffer is sent as a plain Uint8Array view: BodyInit under the DOM's types too (the web e2e uses this kit).
+  let body: string | Uint8Array<ArrayBuffer> | undefined;
   if (options.json !== undefined) {
     body = JSON.stringify(options.json);
     headers["content-type"] = "application/json";
   } else if (options.raw !== undefined) {
-    body = options.raw;
+    body = typeof options.raw === "string" ? options.raw : new Uint8Array(options.raw);
     headers["content-type"] = "application/json";
   }
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
@@ -140,6 +133,13 @@ export function expectError(reply: Reply, status: number, code: string): void {
   }
 }
 
+/** 409 QUOTA_EXCEEDED (issue 16: per-user limits), whose one `details` entry names the resource that is full. */
+export function expectQuotaExceeded(reply: Reply, resource: string): void {
+  expectError(reply, 409, "QUOTA_EXCEEDED");
+  expect(reply.body.message).toMatch(/\S/);
+  expect(reply.body.details).toEqual([{ path: resource, message: expect.stringMatching(/\S/) }]);
+}
+
 /** The `path`s listed in an error's details. */
 export const detailPaths = (reply: Reply): string[] => (reply.body?.details ?? []).map((d: { path: string }) => d.path);
 
@@ -206,12 +206,6 @@ export async function login(baseUrl: string, username: string, password = PASSWO
   return reply.body.data;
 }
 
-/** A registered user with one fresh login session. */
-export async function userWithSession(baseUrl: string, overrides: Partial<RegisterInput> = {}) {
-  const user = await registerUser(baseUrl, overrides);
-  return { ...user, tokens: await login(baseUrl, user.input.username, user.input.password) };
-}
-
 export const me = (baseUrl: string, token: string) => call(baseUrl, "GET", "/api/me", { token });
 
 // ---------------------------------------------------------------------------------------------
@@ -237,3 +231,10 @@ export function signHs256(payload: Record<string, unknown>, secret: string): str
 export const unsignedJwt = (payload: Record<string, unknown>) => `${b64url({ alg: "none", typ: "JWT" })}.${b64url(payload)}.`;
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Rejects after `ms` with `what` in the message, so an event or an end that never comes fails the test instead of hanging it. */
+export function within<T>(promise: Promise<T>, what: string, ms = 10_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`not within ${ms} ms: ${what}`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,8 +1,10 @@
 /**
  * Real image files for the upload tests, made here: a PNG built chunk by chunk (any size, exactly), and the
- * smallest well-known JPEG and WebP files (a 1×1 JPEG; a 1×1 lossless WebP).
+ * smallest well-known JPEG and WebP files (a 1×1 JPEG; a 1×1 lossless WebP); and their upload over real HTTP.
  */
 import { crc32, deflateSync } from "node:zlib";
+import { call, expectSuccess, type Reply } from "./http.ts";
+import { documentedFetch, parseJson } from "./openapi-check.ts";
 
 function chunk(type: string, data: Buffer): Buffer {
   const typed = Buffer.concat([Buffer.from(type, "latin1"), data]);
@@ -52,6 +54,30 @@ export const webp = (): Buffer => Buffer.from("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAE
 export function imageForm(bytes: Buffer, options: { field?: string; filename?: string; type?: string } = {}): FormData {
   const form = new FormData();
   form.append("note", "ignored text field");
-  form.append(options.field ?? "image", new Blob([bytes], { type: options.type ?? "application/octet-stream" }), options.filename ?? "upload.bin");
+  form.append(options.field ?? "image", new Blob([new Uint8Array(bytes)], { type: options.type ?? "application/octet-stream" }), options.filename ?? "upload.bin");
   return form;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Uploads over real HTTP
+
+/** A product of the seller's (POST /api/products); its id. */
+export async function productOf(url: string, token: string): Promise<string> {
+  const reply = await call(url, "POST", "/api/products", { token, json: { name: "Framed print", price_cents: 2_500, stock: 4 } });
+  expectSuccess(reply, 201);
+  return reply.body.data.id;
+}
+
+/**
+ * POST /api/products/{id}/images, the answer checked against the OpenAPI document: bytes go as the multipart file
+ * field `image`; a FormData as it is; `{ raw, type }` as a body of that content type.
+ */
+export async function uploadImage(url: string, token: string | undefined, productId: string, body: Buffer | FormData | { raw: Buffer; type: string }): Promise<Reply> {
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const init = Buffer.isBuffer(body)
+    ? { body: imageForm(body) }
+    : body instanceof FormData ? { body } : { body: new Uint8Array(body.raw), headers: { ...headers, "content-type": body.type } };
+  const res = await documentedFetch(url, `/api/products/${productId}/images`, { method: "POST", headers, ...init });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, text, body: parseJson(text) };
 }

@@ -22,6 +22,15 @@ export interface Answer {
 
 type Json = Record<string, any>;
 
+/** The JSON a body holds, or undefined when it holds none. */
+export const parseJson = (text: string): any => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
 /** The REST surface's base path: answers elsewhere (tRPC, /docs, the web app, probes) are not the document's. */
 const BASE = "/api";
 /** The document itself (a documentation route in docs/contract.md, like /docs): not one of the routes it describes. */
@@ -211,12 +220,6 @@ export async function expectDocumented(baseUrl: string, method: string, target: 
 export async function documentedFetch(baseUrl: string, path: string, init: RequestInit = {}): Promise<Response> {
   const res = await fetch(`${baseUrl}${path}`, init);
   const text = await res.clone().text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  await expectDocumented(baseUrl, init.method ?? "GET", path, { status: res.status, headers: res.headers, text, body });
+  await expectDocumented(baseUrl, init.method ?? "GET", path, { status: res.status, headers: res.headers, text, body: parseJson(text) });
   return res;
 }

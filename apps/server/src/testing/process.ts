@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { testEnvironment } from "@tessera/api/testing";
 
 const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 
@@ -34,4 +35,46 @@ export function spawnServer(env: Record<string, string>): Promise<ServerProcess>
     child.stdout!.on("data", onData);
     void exited.then((code) => reject(new Error(`server exited early with ${code}: ${output}`)));
   });
+}
+
+export interface ProcessEnvironment {
+  /** What every process gets: DATA_DIR, DATABASE_URL, a JWT secret shared by all, fast hashing, and the caller's. */
+  env: Record<string, string>;
+  /** The processes started so far, in order. */
+  servers: ServerProcess[];
+  /** Starts one more process (spawnServer) over the environment, with `extra` variables last. */
+  start(extra?: Record<string, string>): Promise<ServerProcess>;
+  /** Kills (SIGKILL) every process still running, waits for their exits, then drops the database and deletes the folder. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * A fresh database and folder (the API kit's testEnvironment) for real server processes to share, as replicas, or
+ * one after another across a crash: same database, same JWT secret.
+ */
+export async function processEnvironment(env: Record<string, string> = {}): Promise<ProcessEnvironment> {
+  const { config, dispose } = await testEnvironment();
+  const shared = {
+    DATA_DIR: config.dataDir, DATABASE_URL: config.databaseUrl, JWT_SECRET: randomBytes(32).toString("base64url"), BCRYPT_COST: "4",
+    // Tests register many users from one address.
+    REGISTER_MAX_PER_ADDRESS: "100000",
+    ...env,
+  };
+  const servers: ServerProcess[] = [];
+  return {
+    env: shared,
+    servers,
+    async start(extra = {}) {
+      const server = await spawnServer({ ...shared, ...extra });
+      servers.push(server);
+      return server;
+    },
+    async dispose() {
+      for (const server of servers.splice(0)) {
+        if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill("SIGKILL");
+        await server.exited;
+      }
+      await dispose();
+    },
+  };
 }

@@ -2,6 +2,7 @@ import type { ServiceOverrides } from "@tessera/api";
 import { testEnvironment } from "@tessera/api/testing";
 import type { Config } from "@tessera/config";
 import { pino } from "pino";
+import { afterAll } from "vitest";
 import { type RunningServer, startServer } from "../server.ts";
 
 export interface TestServer extends RunningServer {
@@ -27,5 +28,16 @@ export async function startTestServer(env: Record<string, string> = {}, override
       await running.close(); // closes the database's pool first: PostgreSQL refuses to drop a database in use
       await dispose();
     },
+  };
+}
+
+/** Servers a file starts as its tests need them (each with its own variables), all stopped after the file's tests. */
+export function testServers(): (env?: Record<string, string>) => Promise<TestServer> {
+  const started: TestServer[] = [];
+  afterAll(() => Promise.all(started.splice(0).map((server) => server.stop())));
+  return async (env = {}) => {
+    const server = await startTestServer(env);
+    started.push(server);
+    return server;
   };
 }
