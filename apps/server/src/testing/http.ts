@@ -4,6 +4,7 @@
  */
 import { createHmac, randomUUID } from "node:crypto";
 import { request as httpRequest } from "node:http";
+import type { TokenPair } from "@tessera/api";
 import { expect } from "vitest";
 import { expectDocumented, parseJson } from "./openapi-check.ts";
 
@@ -193,12 +194,6 @@ export async function registerUser(baseUrl: string, overrides: Partial<RegisterI
   return { input, data: reply.body.data };
 }
 
-export interface TokenPair {
-  access_token: string;
-  token_type: string;
-  expires_in: number;
-  refresh_token: string;
-}
 
 export async function login(baseUrl: string, username: string, password = PASSWORD): Promise<TokenPair> {
   const reply = await call(baseUrl, "POST", "/api/token", { json: { username, password } });
@@ -230,11 +225,8 @@ export function signHs256(payload: Record<string, unknown>, secret: string): str
 /** An unsigned JWT (`alg: none`) over `payload`. */
 export const unsignedJwt = (payload: Record<string, unknown>) => `${b64url({ alg: "none", typ: "JWT" })}.${b64url(payload)}.`;
 
+export type { TokenPair } from "@tessera/api";
+export { within } from "@tessera/api/testing";
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Rejects after `ms` with `what` in the message, so an event or an end that never comes fails the test instead of hanging it. */
-export function within<T>(promise: Promise<T>, what: string, ms = 10_000): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`not within ${ms} ms: ${what}`)), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}

@@ -14,7 +14,7 @@ export interface SampleEvent {
 export const sample = (): SampleEvent => ({ type: "sample", id: randomUUID() });
 
 /** The next value, or a failure after `ms`: a missing event fails the test instead of hanging it. */
-export const nextWithin = <T>(iterator: AsyncIterator<T>, ms = 2000): Promise<IteratorResult<T>> => within(iterator.next(), ms, `no event within ${ms} ms`);
+export const nextWithin = <T>(iterator: AsyncIterator<T>, ms = 2000): Promise<IteratorResult<T>> => within(iterator.next(), "an event", ms);
 
 export interface BusPair {
   /** Where events are published (another process's bus, for a shared implementation). */

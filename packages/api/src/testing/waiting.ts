@@ -9,10 +9,10 @@ export async function eventually(check: () => boolean | Promise<boolean>, ms = 2
   }
 }
 
-/** `promise`, or a failure with `message` after `ms`: a missing event fails the test instead of hanging it. */
-export async function within<T>(promise: Promise<T>, ms: number, message = `nothing within ${ms} ms`): Promise<T> {
+/** `promise`, or a failure naming `what` after `ms`: an event or an end that never comes fails the test instead of hanging it. */
+export async function within<T>(promise: Promise<T>, what: string, ms = 10_000): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`not within ${ms} ms: ${what}`)), ms)));
   try {
     return await Promise.race([promise, timeout]);
   } finally {

@@ -122,7 +122,7 @@ describe("orders.onChange", () => {
     const events = (await createCaller(createContext(env.services, request), { signal: controller.signal }).orders.onChange())[Symbol.asyncIterator]();
     let pending = events.next();
     return async (): Promise<OrderEvent> => {
-      const result = await within(pending, 3000, "no event");
+      const result = await within(pending, "an event", 3000);
       pending = events.next();
       return result.value as OrderEvent;
     };

@@ -38,7 +38,7 @@ async function newUser(): Promise<User> {
       let pending = events.next();
       return {
         async next(ms = 2000) {
-          const result = await within(pending, ms, `no event within ${ms} ms`);
+          const result = await within(pending, "an event", ms);
           pending = events.next();
           if (result.done) throw new Error("the subscription ended");
           return result.value;
