@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createServer } from "node:net";
 import { createS3ImageStorage } from "@tessera/api";
-import { type S3TestServer, startS3TestServer } from "@tessera/api/s3-testing";
+import { type S3TestServer, startS3TestServer } from "@tessera/api/testing";
 import { loadConfig } from "@tessera/config";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, expectError, expectSuccess } from "../testing/http.ts";

@@ -14,7 +14,7 @@ import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createLocalImageStorage, createSuperuser, type ImageStorage } from "@tessera/api";
-import { type S3TestServer, startS3TestServer } from "@tessera/api/s3-testing";
+import { type S3TestServer, startS3TestServer } from "@tessera/api/testing";
 import { createDatabase, type Database } from "@tessera/db";
 import { createTestDatabase, type TestDatabase } from "@tessera/db/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
