@@ -131,5 +131,9 @@ export function sqliteDialect(url: string): { dialect: SqliteDialect; raw: Bette
   raw.pragma("foreign_keys = ON");
   raw.pragma("busy_timeout = 5000");
   raw.pragma("synchronous = NORMAL");
+  // 16 MiB of page cache instead of SQLite's 2 MiB default: with 1,000,000 rows the B-tree's interior pages plus a
+  // working set of leaves no longer fit in 2 MiB, and every miss is a read() from the OS cache (bench, GET data with
+  // 1,000,000 rows: 0.277 → 0.172 ms CPU per request). Pages are only allocated as they are used.
+  raw.pragma("cache_size = -16384");
   return { dialect: new ImmediateSqliteDialect({ database: withStatementCache(raw) }), raw };
 }
