@@ -2,35 +2,26 @@
  * Real image files for the upload tests, made here: a PNG built chunk by chunk (any size, exactly), and the
  * smallest well-known JPEG and WebP files (a 1×1 JPEG; a 1×1 lossless WebP); and their upload over real HTTP.
  */
-import { crc32, deflateSync } from "node:zlib";
+import { deflateSync } from "node:zlib";
+import { PNG_SIGNATURE, pngChunk } from "@tessera/api/testing";
 import { call, expectSuccess, type Reply } from "./http.ts";
 import { documentedFetch, parseJson } from "./openapi-check.ts";
 
-function chunk(type: string, data: Buffer): Buffer {
-  const typed = Buffer.concat([Buffer.from(type, "latin1"), data]);
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(typed));
-  return Buffer.concat([length, typed, crc]);
-}
-
-const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 // 1×1, 8-bit RGBA.
-const IHDR = chunk("IHDR", Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0]));
-const IEND = chunk("IEND", Buffer.alloc(0));
+const IHDR = pngChunk("IHDR", Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0]));
+const IEND = pngChunk("IEND", Buffer.alloc(0));
 const CHUNK_OVERHEAD = 12;
 
 /** A valid 1×1 PNG of one colour; with `totalBytes`, padded to exactly that size by a tEXt comment chunk. */
 export function png(rgba: [number, number, number, number] = [200, 30, 60, 255], totalBytes?: number): Buffer {
-  const idat = chunk("IDAT", deflateSync(Buffer.from([0, ...rgba])));
-  const bare = Buffer.concat([SIGNATURE, IHDR, idat, IEND]);
+  const idat = pngChunk("IDAT", deflateSync(Buffer.from([0, ...rgba])));
+  const bare = Buffer.concat([PNG_SIGNATURE, IHDR, idat, IEND]);
   if (totalBytes === undefined) return bare;
   const keyword = Buffer.from("Comment\0", "latin1");
   const fill = totalBytes - bare.length - CHUNK_OVERHEAD - keyword.length;
   if (fill < 0) throw new Error(`A PNG cannot be as small as ${totalBytes} bytes.`);
-  const text = chunk("tEXt", Buffer.concat([keyword, Buffer.alloc(fill, "x")]));
-  return Buffer.concat([SIGNATURE, IHDR, idat, text, IEND]);
+  const text = pngChunk("tEXt", Buffer.concat([keyword, Buffer.alloc(fill, "x")]));
+  return Buffer.concat([PNG_SIGNATURE, IHDR, idat, text, IEND]);
 }
 
 /**

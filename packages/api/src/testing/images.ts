@@ -3,18 +3,9 @@
  * by a comment chunk), streamed in 64 KiB pieces like an upload, with every CRC right.
  */
 import { crc32, deflateSync } from "node:zlib";
+import { PNG_SIGNATURE, pngChunk } from "../png.ts";
 
-const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const OVERHEAD = 12; // length, type, CRC
-
-function chunk(type: string, data: Buffer): Buffer {
-  const typed = Buffer.concat([Buffer.from(type, "latin1"), data]);
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(typed));
-  return Buffer.concat([length, typed, crc]);
-}
 
 /** IHDR declaring `width` × `height`, 8-bit RGBA: the header image-size reads. */
 function ihdr(width: number, height: number): Buffer {
@@ -22,20 +13,20 @@ function ihdr(width: number, height: number): Buffer {
   data.writeUInt32BE(width, 0);
   data.writeUInt32BE(height, 4);
   data.set([8, 6, 0, 0, 0], 8);
-  return chunk("IHDR", data);
+  return pngChunk("IHDR", data);
 }
 
-const IDAT = chunk("IDAT", deflateSync(Buffer.from([0, 200, 30, 60, 255])));
-const IEND = chunk("IEND", Buffer.alloc(0));
+const IDAT = pngChunk("IDAT", deflateSync(Buffer.from([0, 200, 30, 60, 255])));
+const IEND = pngChunk("IEND", Buffer.alloc(0));
 
 /** A complete PNG declaring the given size (its pixel data is one pixel's: nothing here decodes it). */
 export function pngBytes(width = 1, height = 1): Buffer {
-  return Buffer.concat([SIGNATURE, ihdr(width, height), IDAT, IEND]);
+  return Buffer.concat([PNG_SIGNATURE, ihdr(width, height), IDAT, IEND]);
 }
 
 /** A well-formed 1×1 PNG of exactly `total` bytes, as a stream of pieces of at most 64 KiB. */
 export async function* pngStream(total: number): AsyncGenerator<Uint8Array> {
-  const start = Buffer.concat([SIGNATURE, ihdr(1, 1), IDAT]);
+  const start = Buffer.concat([PNG_SIGNATURE, ihdr(1, 1), IDAT]);
   const keyword = Buffer.from("Comment\0", "latin1");
   const fill = total - start.length - IEND.length - OVERHEAD - keyword.length;
   if (fill < 0) throw new Error(`A PNG cannot be as small as ${total} bytes.`);

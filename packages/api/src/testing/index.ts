@@ -8,6 +8,7 @@ export { type TestEnvironment, testEnvironment } from "./environment.ts";
 export { type BusPair, eventBusBehaviour, nextWithin, sample, type SampleEvent } from "./event-bus-behaviour.ts";
 export { SAMPLES } from "./image-samples.ts";
 export { pngBytes, pngStream, streamOf } from "./images.ts";
+export { PNG_SIGNATURE, pngChunk } from "../png.ts";
 export { paidOrder, product, type ProductSpec, stockOf, viaCaller } from "./market.ts";
 export { type Page, pages, type PagesOptions } from "./pages.ts";
 export { closeAll, closedPort, connections, randomPrefix, rawClient, silentLogger, TEST_REDIS_URL } from "./redis.ts";

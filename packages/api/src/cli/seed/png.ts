@@ -1,21 +1,11 @@
-import { crc32, deflateSync } from "node:zlib";
+import { deflateSync } from "node:zlib";
+import { PNG_SIGNATURE, pngChunk } from "../../png.ts";
 
 /**
  * A PNG drawn pixel by pixel (8-bit RGB, no interlace): the seed's product pictures are generated, never
- * downloaded. node:zlib has the two things PNG needs (deflate and CRC-32), so no image library is involved.
+ * downloaded. The container is ../../png.ts.
  */
 export type Pixel = (x: number, y: number) => readonly [number, number, number];
-
-function chunk(type: string, data: Buffer): Buffer {
-  const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-  const head = Buffer.alloc(4);
-  head.writeUInt32BE(data.length);
-  const tail = Buffer.alloc(4);
-  tail.writeUInt32BE(crc32(body));
-  return Buffer.concat([head, body, tail]);
-}
-
-const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 export function drawPng(width: number, height: number, pixel: Pixel): Buffer {
   const header = Buffer.alloc(13);
@@ -28,7 +18,7 @@ export function drawPng(width: number, height: number, pixel: Pixel): Buffer {
     // Each scanline starts with its filter type: 0, none.
     for (let x = 0; x < width; x++) raw.set(pixel(x, y), y * stride + 1 + x * 3);
   }
-  return Buffer.concat([SIGNATURE, chunk("IHDR", header), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
+  return Buffer.concat([PNG_SIGNATURE, pngChunk("IHDR", header), pngChunk("IDAT", deflateSync(raw)), pngChunk("IEND", Buffer.alloc(0))]);
 }
 
 /** RGB of a hue (0–360) at full saturation, at the given lightness (0–1). */
