@@ -38,15 +38,15 @@ function queryInput(rawQuery: string, route: RestRoute): Record<string, unknown>
  * (400, with the field's code), on procedure routes and on the image routes (./images.ts) alike.
  */
 export function pathParameters(route: RestRoute, rawParameters: string[]): Record<string, string> {
-  const raw = Object.fromEntries(route.parameters.map((name, i) => [name, rawParameters[i]!]));
   const decoded: Record<string, string> = {};
-  for (const name of route.parameters) {
+  route.parameters.forEach((name, i) => {
     try {
-      decoded[name] = decodeURIComponent(raw[name]!);
+      decoded[name] = decodeURIComponent(rawParameters[i]!);
     } catch {
+      const raw = Object.fromEntries(route.parameters.map((other, j) => [other, rawParameters[j]]));
       throw inputValidationError([{ path: [name], message: "Not valid percent-encoding.", code: "invalid_format" }], raw, route.meta.fieldCodes);
     }
-  }
+  });
   return decoded;
 }
 
@@ -59,10 +59,11 @@ export function rawInputOf(route: RestRoute, method: string, rawParameters: stri
   let input: Record<string, unknown> | undefined;
   return async () => {
     if (body.kind === "read" && body.problem !== undefined) throw new AppError("INVALID_REQUEST", body.problem, { details: [] });
-    input ??= {
-      ...(takesBody(method) ? (body.kind === "read" ? body.value : {}) : queryInput(rawQuery, route)),
-      ...pathParameters(route, rawParameters),
-    };
+    // A fresh object (the body's fields copied, or the query's new one) with the path parameters over it.
+    input ??= Object.assign(
+      takesBody(method) ? { ...(body.kind === "read" ? body.value : {}) } : queryInput(rawQuery, route),
+      pathParameters(route, rawParameters),
+    );
     return input;
   };
 }
