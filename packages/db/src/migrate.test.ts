@@ -8,7 +8,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDatabase } from "./database.ts";
-import { applyMigrations, migrationsDirFor, readMigrations } from "./migrate.ts";
+import { applyMigrations, committedMigrations, migrationsDirFor, readMigrations } from "./migrate.ts";
 import { createTestDatabase, type TestDatabaseOptions, testPostgresUrl } from "./testing.ts";
 
 const run = promisify(execFile);
@@ -67,7 +67,7 @@ const backends = testPostgresUrl() === undefined ? [sqlite] : [sqlite, postgres]
 describe.each(backends)("applyMigrations on $name", (backend) => {
   it("applies every committed migration once, recording Prisma-compatible checksums", async () => {
     const url = await backend.fresh();
-    const migrations = readMigrations(migrationsDirFor(url));
+    const migrations = committedMigrations(url);
     expect(migrations.length).toBeGreaterThan(0);
     expect(await applyMigrations(url)).toEqual(migrations.map((m) => m.name));
     expect(await applyMigrations(url)).toEqual([]);
@@ -94,7 +94,7 @@ describe.each(backends)("applyMigrations on $name", (backend) => {
     // Exactly one of them applied the migrations; the other waited for the lock and found nothing to do.
     expect(stdout.filter((out) => /Applied/.test(out))).toHaveLength(1);
     expect(stdout.filter((out) => /No pending migrations/.test(out))).toHaveLength(1);
-    expect(await backend.appliedRows(url)).toHaveLength(readMigrations(migrationsDirFor(url)).length);
+    expect(await backend.appliedRows(url)).toHaveLength(committedMigrations(url).length);
   });
 });
 

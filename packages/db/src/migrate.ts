@@ -38,7 +38,10 @@ export function readMigrations(dir: string): Migration[] {
  * Applies pending migrations; returns the names applied. Safe to call from several processes at once.
  * Stops, before applying anything, when an applied migration's file was edited since.
  */
-export async function applyMigrations(databaseUrl: string, migrations = readMigrations(migrationsDirFor(databaseUrl))): Promise<string[]> {
+/** The committed migrations of a DATABASE_URL's database, in the order the runner applies them. */
+export const committedMigrations = (databaseUrl: string): Migration[] => readMigrations(migrationsDirFor(databaseUrl));
+
+export async function applyMigrations(databaseUrl: string, migrations = committedMigrations(databaseUrl)): Promise<string[]> {
   return isPostgresUrl(databaseUrl) ? applyPostgres(databaseUrl, migrations) : applySqlite(databaseUrl, migrations);
 }
 

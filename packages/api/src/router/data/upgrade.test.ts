@@ -4,31 +4,13 @@
  * the runner's transaction a rebuild would cascade-delete images, categories and cart lines), every value reads back as
  * it was, and prices beyond 32 bits fit afterwards.
  */
-import { createHash, randomUUID } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
-import { applyMigrations, createDatabase, type Database } from "@tessera/db";
+import { randomUUID } from "node:crypto";
+import { applyMigrations, committedMigrations, createDatabase, type Database } from "@tessera/db";
 import { createTestDataDir, type TestDataDir } from "@tessera/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromStored } from "./stored-value.ts";
 
 const BEFORE = "20261203100000";
-const prismaRoot = path.resolve(path.dirname(createRequire(import.meta.url).resolve("@tessera/db/package.json")), "../../prisma");
-
-/** The committed migrations of a database, as the runner reads them (name order, sha256 checksums). */
-function committed(url: string) {
-  const dir = path.join(prismaRoot, url.startsWith("postgres") ? "postgresql" : "sqlite", "migrations");
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => entry.name)
-    .sort()
-    .map((name) => {
-      const sql = readFileSync(path.join(dir, name, "migration.sql"), "utf8");
-      return { name, sql, checksum: createHash("sha256").update(sql).digest("hex") };
-    });
-}
-
 let database: TestDataDir;
 let db: Database;
 const ids = { user: randomUUID(), product: randomUUID(), image: randomUUID(), order: randomUUID() };
@@ -36,7 +18,7 @@ const VALUES = ["plain", '"a\\u0000b"', "\\u0000", '{"json":true}', "é😀"];
 
 beforeAll(async () => {
   database = await createTestDataDir("tessera-upgrade-");
-  const migrations = committed(database.url);
+  const migrations = committedMigrations(database.url);
   expect(migrations.filter((m) => m.name >= BEFORE).length).toBeGreaterThanOrEqual(2);
   await applyMigrations(database.url, migrations.filter((m) => m.name < BEFORE));
   const old = await createDatabase({ url: database.url, migrate: false });
