@@ -1,5 +1,5 @@
-import { createServer } from "node:net";
 import { createServer as createHttpServer } from "node:http";
+import { closedPort } from "@tessera/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { health } from "./http/health.ts";
 import { startTestServer, type TestServer } from "./testing/server.ts";
@@ -45,13 +45,7 @@ describe("/readyz when the database does not answer", () => {
 
 describe("/readyz when Redis is configured but does not answer", () => {
   it("answers 503 NOT_READY while /healthz stays 200", async () => {
-    // A port that was free a moment ago: connections to it are refused.
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-    const { port } = probe.address() as { port: number };
-    await new Promise((resolve) => probe.close(resolve));
-
-    const down = await startTestServer({ REDIS_URL: `redis://127.0.0.1:${port}` });
+    const down = await startTestServer({ REDIS_URL: `redis://127.0.0.1:${await closedPort()}` });
     try {
       expect((await fetch(`${down.url}/healthz`)).status).toBe(200);
       const res = await fetch(`${down.url}/readyz`);

@@ -10,6 +10,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { closedPort } from "@tessera/api/testing";
 import { afterAll, describe, expect, it } from "vitest";
 
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
@@ -45,14 +46,6 @@ function expectOneLine(result: { code: number | null; stderr: string }, pattern:
   expect(result.stderr).not.toMatch(/\n\s+at /);
 }
 
-/** A TCP port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 // Each case starts the real entry point (tsx compiles it first): slow on a busy machine.
 describe("a start that cannot work", { timeout: 120_000 }, () => {

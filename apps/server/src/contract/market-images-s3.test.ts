@@ -8,9 +8,8 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createServer } from "node:net";
 import { createS3ImageStorage } from "@tessera/api";
-import { type S3TestServer, startS3TestServer } from "@tessera/api/testing";
+import { closedPort, type S3TestServer, startS3TestServer } from "@tessera/api/testing";
 import { loadConfig } from "@tessera/config";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, expectError, expectSuccess } from "../testing/http.ts";
@@ -82,14 +81,6 @@ describe("IMAGE_STORAGE=s3", () => {
   });
 });
 
-/** A loopback port where nothing listens (it was free a moment ago). */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 describe("IMAGE_STORAGE=s3 with an endpoint that does not answer", () => {
   let server: TestServer;

@@ -1,6 +1,5 @@
 /** Shared by the Redis tests: they need a real Redis and fail (never skip) when it does not answer. */
 import { randomUUID } from "node:crypto";
-import { createServer } from "node:net";
 import { Redis } from "ioredis";
 import { createRedisConnections, type RedisConnections, type ServiceLogger } from "../services/redis.ts";
 
@@ -25,11 +24,3 @@ export const closeAll = () => Promise.all(opened.splice(0).map((redis) => redis.
 /** A plain client without prefix, to look at what the services stored. */
 export const rawClient = () => new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
 
-/** A port on which nothing listens (it was free a moment ago). */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
