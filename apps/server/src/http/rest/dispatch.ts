@@ -9,12 +9,6 @@ import { rawInputOf, takesBody } from "./input.ts";
 import { createOpenApiDocument } from "./openapi.ts";
 import { DOCUMENT_PATH, matchRoute, type RestRoute } from "./routes.ts";
 
-/** Allowed methods of a known path, HEAD wherever GET is (it runs the GET and node drops the body). */
-const allowedAt = (routes: RestRoute[]) => {
-  const methods = routes.map((route) => route.method);
-  return methods.includes("GET") ? [...methods, "HEAD"] : methods;
-};
-
 /**
  * The REST surface at /api: one route table derived from the procedures' OpenAPI meta (./routes.ts), matched once
  * per request; the procedure is called directly with the request's input, and the contract's envelope is written
@@ -63,10 +57,9 @@ export function restApi(services: Services, logger: Logger) {
       if (method !== "GET" && method !== "HEAD") return sendError(res, "METHOD_NOT_ALLOWED", `Method ${method} is not allowed here.`, { Allow: "GET, HEAD" });
       return writeJson(res, 200, documentJson);
     }
-    const { routes, rawParameters } = matchRoute(path);
+    const { routes, allowed, rawParameters } = matchRoute(path);
     if (routes.length === 0) return sendError(res, "NOT_FOUND", `No route ${method} /api${path}.`);
     facts.route = `/api${routes[0]!.path}`;
-    const allowed = allowedAt(routes);
     if (!allowed.includes(method)) return sendError(res, "METHOD_NOT_ALLOWED", `Method ${method} is not allowed here.`, { Allow: allowed.join(", ") });
     const routeMethod = method === "HEAD" ? "GET" : method;
     const route = routes.find((candidate) => candidate.method === routeMethod)!;

@@ -115,24 +115,31 @@ interface Template {
   /** `null` where the template has a parameter, the literal text where it has a fixed segment. */
   segments: (string | null)[];
   routes: RestRoute[];
+  /** The methods the path takes, HEAD wherever GET is (it runs the GET and node drops the body): 405's Allow. */
+  allowed: string[];
+}
+
+function templateOf(path: string): Template {
+  const routes = [...restRoutes, ...httpRoutes].filter((route) => route.path === path);
+  const methods = routes.map((route) => route.method);
+  return { segments: parsePathTemplate(path).segments, routes, allowed: methods.includes("GET") ? [...methods, "HEAD"] : methods };
 }
 
 const templates: Template[] = [...new Set([...restRoutes, ...httpRoutes].map((route) => route.path))]
-  .map((path) => ({
-    segments: parsePathTemplate(path).segments,
-    routes: [...restRoutes, ...httpRoutes].filter((route) => route.path === path),
-  }))
+  .map(templateOf)
   // More literal segments first: a fixed segment wins over a parameter at the same place.
   .sort((a, b) => b.segments.filter((s) => s !== null).length - a.segments.filter((s) => s !== null).length);
 
 export interface RouteMatch {
   /** Every route at the path, one per method (empty: an unknown path). */
   routes: RestRoute[];
+  /** The methods allowed at the path (worked out once per path, not per request). */
+  allowed: string[];
   /** The path parameters as sent (still percent-encoded), in the template's order. */
   rawParameters: string[];
 }
 
-const NO_MATCH: RouteMatch = { routes: [], rawParameters: [] };
+const NO_MATCH: RouteMatch = { routes: [], allowed: [], rawParameters: [] };
 
 /**
  * The routes at a request path relative to /api (without the query), with its raw parameter values. Written here
@@ -158,7 +165,7 @@ export function matchRoute(requestPath: string): RouteMatch {
         matches = false;
       }
     }
-    if (matches) return { routes: template.routes, rawParameters };
+    if (matches) return { routes: template.routes, allowed: template.allowed, rawParameters };
   }
   return NO_MATCH;
 }
